@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Absolute path of the package root, for linker flags that name files in it.
+let root = String(#filePath.dropLast("Package.swift".count))
+
+/// Flags that make `libhylo.so` what the C ABI promises: the Swift runtime linked in statically,
+/// only `hylo_*` symbols exported, and a versioned SONAME.
+let sharedLibraryFlags: [String] = [
+    "-static-stdlib",
+    "-Xlinker", "--version-script=\(root)Sources/Hylo/hylo.map",
+    "-Xlinker", "-soname=libhylo.so.0",
+]
+
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "Hylo",
+    products: [
+        .library(name: "hylo", type: .dynamic, targets: ["Hylo"]),
+        .executable(name: "hylo-cli", targets: ["hylo"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
+        .systemLibrary(name: "CHylo", path: "Sources/CHylo"),
+        .target(name: "HyloCore", dependencies: ["CBLAS", "CFFTW"], swiftSettings: swift5),
+        .target(name: "HyloNN", dependencies: ["HyloCore"], swiftSettings: swift5),
+        .target(
+            name: "Hylo", dependencies: ["HyloNN", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
+            linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
+        .executableTarget(name: "hylo", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
+        .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
+    ]
+)

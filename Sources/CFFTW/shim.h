@@ -1,0 +1,2 @@
+/* FFTW 3, double precision. */
+#include <fftw3.h>

@@ -1,0 +1,73 @@
+import Glibc
+
+/// Activation functions. tanh and sigmoid have fused backward ops (`tanhBackward`,
+/// `sigmoidBackward`) because they sit in every hot loop; the rest are composites whose
+/// higher derivatives come for free.
+extension Tensor {
+    public func tanh() -> Tensor {
+        Tensor.record(mapScalars(self, Glibc.tanh), shape: shape, inputs: [self], saveOutput: true) { g, y in
+            [Tensor.tanhBackward(g, y)]
+        }
+    }
+
+    /// `g · (1 − y²)`, the tanh vector–Jacobian product given the output `y`.
+    static func tanhBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
+        record(zipScalars(g, y) { $0 * (1 - $1 * $1) }, shape: g.shape, inputs: [g, y]) { gg, _ in
+            [g.requiresGrad ? gg * (1 - y.squared()) : nil, y.requiresGrad ? gg * g * y * -2 : nil]
+        }
+    }
+
+    public func sigmoid() -> Tensor {
+        Tensor.record(mapScalars(self, logistic), shape: shape, inputs: [self], saveOutput: true) { g, y in
+            [Tensor.sigmoidBackward(g, y)]
+        }
+    }
+
+    /// `g · y (1 − y)`, the sigmoid vector–Jacobian product given the output `y`.
+    static func sigmoidBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
+        record(zipScalars(g, y) { $0 * $1 * (1 - $1) }, shape: g.shape, inputs: [g, y]) { gg, _ in
+            [g.requiresGrad ? gg * y * (1 - y) : nil, y.requiresGrad ? gg * g * (1 - y * 2) : nil]
+        }
+    }
+
+    /// log(1 + eˣ), computed without overflow; derivative sigmoid(x).
+    public func softplus() -> Tensor { unary(softplusScalar) { x, _ in x.sigmoid() } }
+
+    /// max(x, 0); derivative the step function (a constant).
+    public func relu() -> Tensor { unary({ Swift.max($0, 0) }) { x, _ in x.step() } }
+
+    /// x Φ(x) with the exact normal CDF Φ; derivative Φ(x) + x φ(x).
+    public func gelu() -> Tensor {
+        unary({ $0 * 0.5 * (1 + Glibc.erf($0 / 2.0.squareRoot())) }) { x, _ in
+            let cdf = ((x / 2.0.squareRoot()).erf() + 1) * 0.5
+            let pdf = (x.squared() * -0.5).exp() * (1 / (2 * Double.pi).squareRoot())
+            return cdf + x * pdf
+        }
+    }
+
+    /// x · sigmoid(x); derivative s (1 + x (1 − s)).
+    public func silu() -> Tensor {
+        unary({ $0 * logistic($0) }) { x, _ in
+            let s = x.sigmoid()
+            return s * (x * (1 - s) + 1)
+        }
+    }
+
+    /// x for x > 0, α (eˣ − 1) otherwise; derivative 1 or α eˣ.
+    public func elu(alpha: Double = 1) -> Tensor {
+        unary({ $0 > 0 ? $0 : alpha * Glibc.expm1($0) }) { x, _ in
+            Tensor.where(x.greater(0), Tensor.ones(x.shape), x.exp() * alpha)
+        }
+    }
+
+    /// 1 where x > 0, else 0; a constant.
+    public func step() -> Tensor { greater(0) }
+}
+
+@inline(__always) func logistic(_ x: Double) -> Double {
+    x >= 0 ? 1 / (1 + Glibc.exp(-x)) : { let e = Glibc.exp(x); return e / (1 + e) }()
+}
+
+@inline(__always) func softplusScalar(_ x: Double) -> Double {
+    x > 0 ? x + Glibc.log1p(Glibc.exp(-x)) : Glibc.log1p(Glibc.exp(x))
+}

@@ -1,0 +1,94 @@
+import CBLAS
+
+/// Matrix products through OpenBLAS `cblas_dgemm`.
+extension Tensor {
+    /// `op(a) · op(b)` where `op` transposes the last two axes when asked.
+    ///
+    /// Ranks ≥ 2; leading (batch) axes broadcast. A batched `a` times a matrix `b` is folded into a
+    /// single GEMM. Backward rules are matmuls with transpose flags, so no transpose is copied.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul needs rank ≥ 2, got \(a.shape) and \(b.shape)")
+        let (m, ka) = transposeA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (kb, n) = transposeB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        precondition(ka == kb, "matmul: inner extents differ (\(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : ""))")
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        if b.rank == 2 && a.rank > 2 && !transposeA {
+            let flat = matmul(a.reshaped([-1, ka]), b, transposeB: transposeB)
+            return flat.reshaped(batchA + [m, n])
+        }
+        if batchA != batchB {
+            guard let batch = broadcastShape(batchA, batchB) else {
+                preconditionFailure("matmul: batch shapes \(batchA) and \(batchB) do not broadcast")
+            }
+            return matmul(a.expand(to: batch + Array(a.shape.suffix(2))), b.expand(to: batch + Array(b.shape.suffix(2))),
+                          transposeA: transposeA, transposeB: transposeB)
+        }
+        let batches = elementCount(batchA)
+        let out = a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                makeScalars(batches * m * n) { o in
+                    for i in 0..<batches {
+                        gemm(m, n, ka, pa.baseAddress! + i * m * ka, transposeA, pb.baseAddress! + i * ka * n, transposeB,
+                             o + i * m * n, beta: 0)
+                    }
+                }
+            }
+        }
+        return record(out, shape: batchA + [m, n], inputs: [a, b]) { g, _ in
+            let da: Tensor? = !a.requiresGrad ? nil : transposeA
+                ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                : matmul(g, b, transposeB: !transposeB)
+            let db: Tensor? = !b.requiresGrad ? nil : transposeB
+                ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                : matmul(a, g, transposeA: !transposeA)
+            return [da, db]
+        }
+    }
+
+    /// `x · w + bias` for `x` of shape `[…, in]`, `w` `[in, out]`, `bias` `[out]`: the dense layer,
+    /// in one GEMM that accumulates onto the broadcast bias.
+    public static func linear(_ x: Tensor, _ w: Tensor, _ bias: Tensor?) -> Tensor {
+        precondition(w.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == w.shape[0],
+                     "linear: input \(x.shape) does not match weight \(w.shape)")
+        let (k, n) = (w.shape[0], w.shape[1])
+        let rows = x.count / Swift.max(k, 1)
+        if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) ≠ [\(n)]") }
+        let out = x.scalars.withUnsafeBufferPointer { px in
+            w.scalars.withUnsafeBufferPointer { pw in
+                makeScalars(rows * n) { o in
+                    if let bias {
+                        bias.scalars.withUnsafeBufferPointer { pbias in
+                            for r in 0..<rows { (o + r * n).update(from: pbias.baseAddress!, count: n) }
+                        }
+                    }
+                    gemm(rows, n, k, px.baseAddress!, false, pw.baseAddress!, false, o, beta: bias == nil ? 0 : 1)
+                }
+            }
+        }
+        let outShape = Array(x.shape.dropLast()) + [n]
+        let inputs = bias.map { [x, w, $0] } ?? [x, w]
+        return record(out, shape: outShape, inputs: inputs) { g, _ in
+            let g2 = g.reshaped([rows, n])
+            let x2 = x.reshaped([rows, k])
+            var grads: [Tensor?] = [
+                x.requiresGrad ? matmul(g2, w, transposeB: true).reshaped(x.shape) : nil,
+                w.requiresGrad ? matmul(x2, g2, transposeA: true) : nil,
+            ]
+            if let bias { grads.append(bias.requiresGrad ? g2.sum(axis: 0) : nil) }
+            return grads
+        }
+    }
+}
+
+/// C ← op(A)·op(B) + beta·C for row-major `m×k`, `k×n`, `m×n` operands.
+@inline(__always)
+func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
+          _ b: UnsafePointer<Double>, _ tb: Bool, _ c: UnsafeMutablePointer<Double>, beta: Double) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        if beta == 0 { c.update(repeating: 0, count: m * n) }
+        return
+    }
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), 1, a, Int32(ta ? m : k), b, Int32(tb ? k : n), beta, c, Int32(n))
+}
