@@ -8,8 +8,8 @@
 final class Node {
     typealias Backward = (_ gradOutput: Tensor, _ output: Tensor) -> [Tensor?]
 
-    let inputs: [Tensor]
-    let backward: Backward?
+    private(set) var inputs: [Tensor]
+    private(set) var backward: Backward?
     let shape: [Int]
     /// The output's values, kept only for rules that need them (tanh, exp, sigmoid …).
     let savedOutput: [Double]?
@@ -27,6 +27,23 @@ final class Node {
         self.backward = backward
         self.shape = shape
         self.savedOutput = savedOutput
+    }
+
+    /// Releases a long chain of nodes iteratively: the default recursive release of a graph with
+    /// 10⁵ steps (an unrolled ODE solve) would overflow the stack.
+    deinit {
+        var pending = takeInputNodes()
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) { pending.append(contentsOf: node.takeInputNodes()) }
+        }
+    }
+
+    /// Moves out the references this node holds to other nodes (its inputs and its rule's captures).
+    private func takeInputNodes() -> [Node] {
+        let nodes = inputs.compactMap(\.node)
+        inputs = []
+        backward = nil
+        return nodes
     }
 }
 
