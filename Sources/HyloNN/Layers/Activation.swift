@@ -1,0 +1,27 @@
+import HyloCore
+
+/// Pointwise nonlinearities, named as in the C ABI's options.
+public enum Activation: String, CaseIterable, Sendable {
+    case identity, tanh, relu, gelu, silu, elu, sigmoid, softplus
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .identity: return x
+        case .tanh: return x.tanh()
+        case .relu: return x.relu()
+        case .gelu: return x.gelu()
+        case .silu: return x.silu()
+        case .elu: return x.elu()
+        case .sigmoid: return x.sigmoid()
+        case .softplus: return x.softplus()
+        }
+    }
+
+    /// The initializer that keeps activations' variance stable through this nonlinearity.
+    public var defaultInitializer: Initializer {
+        switch self {
+        case .relu, .gelu, .silu, .elu: return .heUniform
+        default: return .xavierUniform
+        }
+    }
+}

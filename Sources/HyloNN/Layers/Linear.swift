@@ -1,0 +1,61 @@
+import HyloCore
+
+/// `y = x W + b` with `W` of shape `[inFeatures, outFeatures]`.
+public final class Linear: Layer {
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
+                initializer: Initializer = .xavierUniform, rng: inout Philox) {
+        weight = Parameter(initializer.make(fanIn: inFeatures, fanOut: outFeatures, rng: &rng))
+        self.bias = bias ? Parameter(Tensor.zeros([outFeatures])) : nil
+    }
+
+    public var inFeatures: Int { weight.shape[0] }
+    public var outFeatures: Int { weight.shape[1] }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { Tensor.linear(x, weight.value, bias?.value) }
+}
+
+/// A linear layer whose weight is multiplied by a fixed 0/1 mask, so chosen outputs cannot see
+/// chosen inputs — the building block of MADE and masked autoregressive flows.
+public final class MaskedLinear: Layer {
+    public let linear: Linear
+    /// `[inFeatures, outFeatures]`; entry (i, j) = 1 lets output j depend on input i.
+    public let mask: Tensor
+
+    public init(mask: Tensor, initializer: Initializer = .xavierUniform, rng: inout Philox) {
+        precondition(mask.rank == 2, "mask must be [in, out]")
+        self.mask = mask.detached()
+        linear = Linear(mask.shape[0], mask.shape[1], initializer: initializer, rng: &rng)
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] { linear.namedParameters }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        Tensor.linear(x, linear.weight.value * mask, linear.bias?.value)
+    }
+
+    /// MADE masks (Germain et al. 2015) for `features` inputs ordered 1…D through hidden layers
+    /// whose units get degrees cycling over 1…D−1: a hidden unit of degree k sees inputs ≤ k, and
+    /// output d (repeated `outputMultiplier` times, blocks of D) sees hidden units of degree < d.
+    public static func madeMasks(features d: Int, hidden: [Int], outputMultiplier: Int = 1) -> [Tensor] {
+        let inDegrees = Array(1...d)
+        var degrees = [inDegrees]
+        for h in hidden { degrees.append((0..<h).map { d > 1 ? $0 % (d - 1) + 1 : 1 }) }
+        var masks: [Tensor] = []
+        for l in 1..<degrees.count {
+            let a = degrees[l - 1], b = degrees[l]
+            masks.append(Tensor(shape: [a.count, b.count], scalars: a.flatMap { da in b.map { db in db >= da ? 1 : 0 } }))
+        }
+        let outDegrees = (0..<outputMultiplier).flatMap { _ in inDegrees }
+        let last = degrees[degrees.count - 1]
+        masks.append(Tensor(shape: [last.count, outDegrees.count],
+                            scalars: last.flatMap { dh in outDegrees.map { dout in dout > dh ? 1 : 0 } }))
+        return masks
+    }
+}
