@@ -1,0 +1,53 @@
+import CHylo
+
+/// Argument checks shared by the ABI entries. Each throws a `HyloError` naming the argument.
+enum Check {
+    static func pointer<T>(_ p: T?, _ name: String) throws -> T {
+        guard let p else { throw HyloError.null(name) }
+        return p
+    }
+
+    /// `a · b` without overflow, for sizes that become allocations.
+    static func product(_ a: Int, _ b: Int, _ what: String) throws -> Int {
+        let (p, o) = a.multipliedReportingOverflow(by: b)
+        guard !o, p <= 1 << 40 else { throw HyloError.invalid("\(what) (\(a) × \(b)) is too large") }
+        return p
+    }
+
+    static func positive(_ n: Int, _ name: String, max: Int = 1 << 31) throws {
+        guard n >= 1 else { throw HyloError.invalid("\(name) is 0; it must be at least 1") }
+        guard n <= max else { throw HyloError.invalid("\(name) is \(n); it must be at most \(max)") }
+    }
+
+    /// Copies `count` doubles from a caller's array, checking the pointer and, if `finite`, values.
+    static func array(_ p: UnsafePointer<Double>?, count: Int, _ name: String, finite: Bool = true) throws -> [Double] {
+        guard count > 0 else { return [] }
+        guard let p else { throw HyloError.null("\(name) (with \(count) elements expected)") }
+        let values = Array(UnsafeBufferPointer(start: p, count: count))
+        if finite, let i = values.firstIndex(where: { !$0.isFinite }) {
+            throw HyloError(HYLO_E_NOT_FINITE, "\(name)[\(i)] is \(values[i]); values must be finite")
+        }
+        return values
+    }
+
+    /// A UTF-8 C string argument.
+    static func string(_ p: UnsafePointer<CChar>?, _ name: String, allowEmpty: Bool = false) throws -> String {
+        guard let p else { throw HyloError.null(name) }
+        guard let s = String(validatingCString: p) else { throw HyloError.invalid("\(name) is not valid UTF-8") }
+        guard allowEmpty || !s.isEmpty else { throw HyloError.invalid("\(name) is empty") }
+        return s
+    }
+}
+
+/// Retains a Swift object behind an opaque C handle.
+enum Handle {
+    static func make<T: AnyObject>(_ object: T) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(object).toOpaque()) }
+    static func get<T: AnyObject>(_ p: OpaquePointer?, _ name: String, as: T.Type = T.self) throws -> T {
+        guard let p else { throw HyloError.null(name) }
+        return Unmanaged<T>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+    static func release<T: AnyObject>(_ p: OpaquePointer?, as: T.Type) {
+        guard let p else { return }
+        Unmanaged<T>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
