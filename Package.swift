@@ -10,6 +10,10 @@ let sharedLibraryFlags: [String] = [
     "-static-stdlib",
     "-Xlinker", "--version-script=\(root)Sources/Hylo/hylo.map",
     "-Xlinker", "-soname=libhylo.so.0",
+    // Every symbol must resolve now, not when a host program loads the library.
+    "-Xlinker", "-z", "-Xlinker", "defs",
+    // FoundationEssentials' static archive needs these, which autolinking misses.
+    "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization",
 ]
 
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]

@@ -1,0 +1,131 @@
+/*
+ * Bad input never crashes the host: every exported function is called with NULL handles, NULL
+ * arrays with non-zero sizes, zero and huge sizes, NaN/Inf, wrong states and wrong files, and must
+ * return an error status with a message. Adding a case is one EXPECT_ERROR line.
+ */
+#include "check.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+
+static void write_file(const char *path, const void *bytes, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (f) { fwrite(bytes, 1, n, f); fclose(f); }
+}
+
+int main(void) {
+    hylo_options *o = NULL;
+    hylo_mlp *m = NULL, *out = NULL;
+    double x[4] = {0, 1, 2, 3}, y[4] = {0, 1, 4, 9}, buf[64];
+    double nan_x[4] = {0, NAN, 2, 3}, inf_y[4] = {0, 1, INFINITY, 9};
+    const char *s = NULL;
+    EXPECT_OK(hylo_options_create(&o));
+    EXPECT_OK(hylo_mlp_create(1, 1, NULL, &m));
+
+    /* NULL-tolerant frees */
+    hylo_options_free(NULL);
+    hylo_mlp_free(NULL);
+
+    /* options */
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_create(NULL));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_set_int(NULL, "k", 1));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_set_int(o, NULL, 1));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_options_set_int(o, "", 1));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_options_set_int(o, "\xff\xfe", 1));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_set_double(NULL, "k", 1));
+    EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_options_set_double(o, "k", NAN));
+    EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_options_set_double(o, "k", -INFINITY));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_set_string(o, "k", NULL));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_set_string(NULL, "k", "v"));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_clear(NULL));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_count(NULL, NULL));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_options_count(o, NULL));
+
+    /* mlp_create */
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_create(1, 1, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_create(0, 1, NULL, &out));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_create(1, 0, NULL, &out));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_create(SIZE_MAX, 1, NULL, &out));
+    EXPECT_OK(hylo_options_set_int(o, "hidden_features", 0));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_create(1, 1, o, &out));
+    EXPECT_OK(hylo_options_set_int(o, "hidden_features", INT64_MAX));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_create(1, 1, o, &out));
+    EXPECT_OK(hylo_options_clear(o));
+    EXPECT_OK(hylo_options_set_int(o, "seed", -1));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_create(1, 1, o, &out));
+    EXPECT_OK(hylo_options_clear(o));
+    EXPECT_OK(hylo_options_set_int(o, "activation", 3));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_create(1, 1, o, &out));
+    EXPECT_OK(hylo_options_clear(o));
+    EXPECT(out == NULL);
+
+    /* mlp_train */
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_train(NULL, x, y, 4, NULL, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_train(m, NULL, y, 4, NULL, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_train(m, x, NULL, 4, NULL, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_train(m, x, y, 0, NULL, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_train(m, x, y, SIZE_MAX, NULL, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_mlp_train(m, nan_x, y, 4, NULL, NULL, NULL));
+    EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_mlp_train(m, x, inf_y, 4, NULL, NULL, NULL));
+    EXPECT_OK(hylo_options_set_double(o, "learning_rate", -1));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_train(m, x, y, 4, o, NULL, NULL));
+    EXPECT_OK(hylo_options_clear(o));
+    EXPECT_OK(hylo_options_set_double(o, "validation_fraction", 0.9));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_train(m, x, y, 4, o, NULL, NULL));
+    EXPECT_OK(hylo_options_clear(o));
+    EXPECT_OK(hylo_options_set_string(o, "optimizer", "rmsprop"));
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_train(m, x, y, 4, o, NULL, NULL));
+    EXPECT_OK(hylo_options_clear(o));
+    EXPECT_OK(hylo_options_set_int(o, "hidden_features", 3)); /* a create option is unknown to train */
+    EXPECT_ERROR(HYLO_E_OPTION, hylo_mlp_train(m, x, y, 4, o, NULL, NULL));
+    EXPECT_OK(hylo_options_clear(o));
+
+    /* wrong state */
+    EXPECT_ERROR(HYLO_E_STATE, hylo_mlp_training_result(m, NULL, NULL, &s));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_training_result(NULL, NULL, NULL, &s));
+
+    /* predict / jacobian / sizes */
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_predict(NULL, x, 4, buf));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_predict(m, NULL, 4, buf));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_predict(m, x, 4, NULL));
+    EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_mlp_predict(m, nan_x, 4, buf));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_predict(m, x, SIZE_MAX / 2, buf));
+    EXPECT_OK(hylo_mlp_predict(m, NULL, 0, NULL)); /* zero points is a no-op */
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_jacobian(NULL, x, 4, buf));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_jacobian(m, x, 4, NULL));
+    EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_mlp_jacobian(m, nan_x, 4, buf));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_sizes(NULL, NULL, NULL, NULL));
+
+    /* files */
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_save(NULL, "x.safetensors"));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_save(m, NULL));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_save(m, ""));
+    EXPECT_ERROR(HYLO_E_IO, hylo_mlp_save(m, "/nonexistent-dir/x.safetensors"));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_load(NULL, &out));
+    EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_load("x", NULL));
+    EXPECT_ERROR(HYLO_E_IO, hylo_mlp_load("/nonexistent-file.safetensors", &out));
+    write_file("bad_empty.safetensors", "", 0);
+    EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_mlp_load("bad_empty.safetensors", &out));
+    write_file("bad_magic.safetensors", "\x89PNG\r\n\x1a\n0000000000000000", 24);
+    EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_mlp_load("bad_magic.safetensors", &out));
+    {
+        /* a truncated copy of a valid file, and one with a flipped bit */
+        EXPECT_OK(hylo_mlp_save(m, "good.safetensors"));
+        static unsigned char bytes[1 << 20];
+        FILE *f = fopen("good.safetensors", "rb");
+        size_t n = f ? fread(bytes, 1, sizeof bytes, f) : 0;
+        if (f) fclose(f);
+        EXPECT(n > 100);
+        write_file("bad_truncated.safetensors", bytes, n - 9);
+        EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_mlp_load("bad_truncated.safetensors", &out));
+        bytes[n - 3] ^= 0x40;
+        write_file("bad_flipped.safetensors", bytes, n);
+        EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_mlp_load("bad_flipped.safetensors", &out));
+    }
+    EXPECT(out == NULL);
+
+    hylo_mlp_free(m);
+    hylo_options_free(o);
+    return TEST_SUMMARY();
+}
