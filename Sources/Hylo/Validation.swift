@@ -10,13 +10,17 @@ enum Check {
     /// `a · b` without overflow, for sizes that become allocations.
     static func product(_ a: Int, _ b: Int, _ what: String) throws -> Int {
         let (p, o) = a.multipliedReportingOverflow(by: b)
-        guard !o, p <= 1 << 40 else { throw HyloError.invalid("\(what) (\(a) × \(b)) is too large") }
+        guard a >= 0, b >= 0, !o, p <= 1 << 40 else {
+            throw HyloError.invalid("\(what) (\(UInt(bitPattern: a)) × \(UInt(bitPattern: b))) is too large")
+        }
         return p
     }
 
+    /// A size in 1…max. A `size_t` above `Int.max` arrives negative and is reported as the
+    /// caller wrote it.
     static func positive(_ n: Int, _ name: String, max: Int = 1 << 31) throws {
-        guard n >= 1 else { throw HyloError.invalid("\(name) is 0; it must be at least 1") }
-        guard n <= max else { throw HyloError.invalid("\(name) is \(n); it must be at most \(max)") }
+        guard n != 0 else { throw HyloError.invalid("\(name) is 0; it must be at least 1") }
+        guard n > 0, n <= max else { throw HyloError.invalid("\(name) is \(UInt(bitPattern: n)); it must be at most \(max)") }
     }
 
     /// Copies `count` doubles from a caller's array, checking the pointer and, if `finite`, values.

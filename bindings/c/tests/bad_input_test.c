@@ -91,6 +91,8 @@ int main(void) {
     EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_predict(m, x, 4, NULL));
     EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_mlp_predict(m, nan_x, 4, buf));
     EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_predict(m, x, SIZE_MAX / 2, buf));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_predict(m, x, SIZE_MAX, buf));
+    EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_mlp_jacobian(m, x, SIZE_MAX, buf));
     EXPECT_OK(hylo_mlp_predict(m, NULL, 0, NULL)); /* zero points is a no-op */
     EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_jacobian(NULL, x, 4, buf));
     EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_mlp_jacobian(m, x, 4, NULL));

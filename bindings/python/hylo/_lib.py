@@ -1,0 +1,116 @@
+"""Finds libhylo, declares every C prototype once, and checks versions.
+
+The library is looked up in this order: the ``HYLO_LIBRARY`` environment variable (a path), the
+package's own ``lib/`` folder, a build folder of the source tree this package sits in
+(``build/lib`` from CMake, then ``.build/release`` from SwiftPM), and the system's library path.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from pathlib import Path
+
+from .errors import error_for_status
+
+#: The header version these bindings were written against (include/hylo.h).
+HEADER_VERSION = (0, 1, 0)
+
+c_double_p = ctypes.POINTER(ctypes.c_double)
+c_size_t_p = ctypes.POINTER(ctypes.c_size_t)
+c_int64_p = ctypes.POINTER(ctypes.c_int64)
+c_char_pp = ctypes.POINTER(ctypes.c_char_p)
+c_void_pp = ctypes.POINTER(ctypes.c_void_p)
+
+#: int32_t (*)(const char *stage, int64_t done, int64_t total, double loss, void *user_data)
+PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64,
+                               ctypes.c_double, ctypes.c_void_p)
+
+
+def _candidates():
+    env = os.environ.get("HYLO_LIBRARY")
+    if env:
+        yield Path(env)
+        return
+    here = Path(__file__).resolve().parent
+    yield from sorted((here / "lib").glob("libhylo.so*"))
+    for parent in here.parents:
+        yield parent / "build" / "lib" / "libhylo.so"
+        yield parent / ".build" / "release" / "libhylo.so"
+    found = ctypes.util.find_library("hylo")
+    if found:
+        yield Path(found)
+
+
+def _load() -> ctypes.CDLL:
+    tried = []
+    for path in _candidates():
+        if path.name.startswith("libhylo") and (path.exists() or "/" not in str(path)):
+            try:
+                return ctypes.CDLL(str(path))
+            except OSError as error:  # pragma: no cover - reported below
+                tried.append(f"{path}: {error}")
+        else:
+            tried.append(f"{path}: not found")
+    raise ImportError("libhylo.so was not found; build it (cmake --build build) or set HYLO_LIBRARY.\n"
+                      + "\n".join(tried[:8]))
+
+
+lib = _load()
+
+
+def _check(status, func, args):
+    if status != 0:
+        message = lib.hylo_last_error().decode("utf-8", "replace")
+        raise error_for_status(status, message)
+    return status
+
+
+# name: (restype, argtypes); a restype of int32 means "returns hylo_status" and gets the errcheck.
+_STATUS = ctypes.c_int32
+_PROTOTYPES = {
+    "hylo_version_number": (ctypes.c_int32, []),
+    "hylo_version_string": (ctypes.c_char_p, []),
+    "hylo_status_string": (ctypes.c_char_p, [ctypes.c_int32]),
+    "hylo_last_error": (ctypes.c_char_p, []),
+    "hylo_options_create": (_STATUS, [c_void_pp]),
+    "hylo_options_free": (None, [ctypes.c_void_p]),
+    "hylo_options_set_int": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64]),
+    "hylo_options_set_double": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double]),
+    "hylo_options_set_string": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    "hylo_options_clear": (_STATUS, [ctypes.c_void_p]),
+    "hylo_options_count": (_STATUS, [ctypes.c_void_p, c_size_t_p]),
+    "hylo_mlp_create": (_STATUS, [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p, c_void_pp]),
+    "hylo_mlp_free": (None, [ctypes.c_void_p]),
+    "hylo_mlp_train": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_void_p,
+                                 PROGRESS_FN, ctypes.c_void_p]),
+    "hylo_mlp_training_result": (_STATUS, [ctypes.c_void_p, c_int64_p, c_double_p, c_char_pp]),
+    "hylo_mlp_predict": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p]),
+    "hylo_mlp_jacobian": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p]),
+    "hylo_mlp_sizes": (_STATUS, [ctypes.c_void_p, c_size_t_p, c_size_t_p, c_size_t_p]),
+    "hylo_mlp_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
+    "hylo_mlp_load": (_STATUS, [ctypes.c_char_p, c_void_pp]),
+}
+
+for _name, (_restype, _argtypes) in _PROTOTYPES.items():
+    _f = getattr(lib, _name)
+    _f.restype = _restype
+    _f.argtypes = _argtypes
+    if _restype is _STATUS and _name != "hylo_version_number":
+        _f.errcheck = _check
+
+
+def library_version() -> tuple[int, int, int]:
+    n = lib.hylo_version_number()
+    return n // 10000, n // 100 % 100, n % 100
+
+
+def _check_version():
+    major, minor, _ = library_version()
+    if major != HEADER_VERSION[0] or minor < HEADER_VERSION[1]:
+        raise ImportError(f"libhylo {major}.{minor} does not match these bindings (written for "
+                          f"{HEADER_VERSION[0]}.{HEADER_VERSION[1]}); set HYLO_LIBRARY to a matching library")
+
+
+_check_version()
