@@ -16,7 +16,13 @@ let sharedLibraryFlags: [String] = [
     "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization",
 ]
 
+/// Swift 5 language mode; on x86-64, code generation for AVX2 + FMA (Haswell, 2013, and later:
+/// the x86-64-v3 level) so the elementwise kernels vectorize.
+#if arch(x86_64)
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5), .unsafeFlags(["-target-cpu", "haswell"])]
+#else
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+#endif
 
 let package = Package(
     name: "Hylo",

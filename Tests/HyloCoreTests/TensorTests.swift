@@ -87,3 +87,34 @@ import Testing
 }
 
 func Glibc_log(_ x: Double) -> Double { Glibc.log(x) }
+
+@Suite struct VectorMathTests {
+    /// Largest error in units of the last place against glibc.
+    func maxUlp(_ xs: [Double], _ fast: (Double) -> Double, _ reference: (Double) -> Double) -> Double {
+        var worst = 0.0
+        for x in xs {
+            let f = fast(x), r = reference(x)
+            if r.isInfinite || r == 0 { #expect(f == r, "at \(x): \(f) vs \(r)"); continue }
+            worst = max(worst, abs(f - r) / r.ulp)
+        }
+        return worst
+    }
+
+    @Test func expIsAccurate() {
+        let wide: [Double] = (0..<20001).map { (i: Int) -> Double in -700 + 1409 * Double(i) / 20000 }
+        let near: [Double] = (0..<2001).map { (i: Int) -> Double in -1 + Double(i) / 1000 }
+        let xs = wide + near
+        #expect(maxUlp(xs, VectorMath.exp, Glibc.exp) <= 2)
+        #expect(VectorMath.exp(-1000) == 0 && VectorMath.exp(1000) == .infinity)
+        #expect(VectorMath.exp(.nan).isNaN && VectorMath.exp(0) == 1)
+    }
+
+    @Test func tanhIsAccurate() {
+        let wide: [Double] = (0..<40001).map { (i: Int) -> Double in -25 + 50 * Double(i) / 40000 }
+        let tiny: [Double] = (1..<300).map { (i: Int) -> Double in Glibc.pow(10, -Double(i) / 10) }
+        let xs = wide + tiny
+        #expect(maxUlp(xs, VectorMath.tanh, Glibc.tanh) <= 3)
+        #expect(VectorMath.tanh(.nan).isNaN && VectorMath.tanh(-.infinity) == -1 && VectorMath.tanh(.infinity) == 1)
+        #expect(maxUlp(xs, VectorMath.logistic, { 1 / (1 + Glibc.exp(-$0)) }) <= 3)
+    }
+}

@@ -5,7 +5,7 @@ import Glibc
 /// higher derivatives come for free.
 extension Tensor {
     public func tanh() -> Tensor {
-        Tensor.record(mapScalars(self, Glibc.tanh), shape: shape, inputs: [self], saveOutput: true) { g, y in
+        Tensor.record(VectorMath.map(scalars, VectorMath.Tanh.self), shape: shape, inputs: [self], saveOutput: true) { g, y in
             [Tensor.tanhBackward(g, y)]
         }
     }
@@ -18,7 +18,7 @@ extension Tensor {
     }
 
     public func sigmoid() -> Tensor {
-        Tensor.record(mapScalars(self, logistic), shape: shape, inputs: [self], saveOutput: true) { g, y in
+        Tensor.record(VectorMath.map(scalars, VectorMath.Logistic.self), shape: shape, inputs: [self], saveOutput: true) { g, y in
             [Tensor.sigmoidBackward(g, y)]
         }
     }

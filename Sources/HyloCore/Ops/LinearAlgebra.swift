@@ -56,6 +56,7 @@ extension Tensor {
                      "solveTriangular: B \(b.shape) does not match A \(a.shape)")
         let n = a.shape[a.rank - 1], k = b.shape[b.rank - 1]
         let batches = a.count / Swift.max(n * n, 1)
+        _ = blasThreadsConfigured
         var out = b.scalars
         a.scalars.withUnsafeBufferPointer { pa in
             out.withUnsafeMutableBufferPointer { px in

@@ -84,6 +84,7 @@ extension Tensor {
 @inline(__always)
 func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
           _ b: UnsafePointer<Double>, _ tb: Bool, _ c: UnsafeMutablePointer<Double>, beta: Double) {
+    _ = blasThreadsConfigured
     if m == 0 || n == 0 { return }
     if k == 0 {
         if beta == 0 { c.update(repeating: 0, count: m * n) }

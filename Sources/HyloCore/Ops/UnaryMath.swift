@@ -11,7 +11,9 @@ extension Tensor {
         }
     }
 
-    public func exp() -> Tensor { unary(saveOutput: true, Glibc.exp) { _, y in y } }
+    public func exp() -> Tensor {
+        Tensor.record(VectorMath.map(scalars, VectorMath.Exp.self), shape: shape, inputs: [self], saveOutput: true) { g, y in [g * y] }
+    }
     public func log() -> Tensor { unary(Glibc.log) { x, _ in 1 / x } }
     public func log1p() -> Tensor { unary(Glibc.log1p) { x, _ in 1 / (x + 1) } }
     public func expm1() -> Tensor { unary(saveOutput: true, Glibc.expm1) { _, y in y + 1 } }

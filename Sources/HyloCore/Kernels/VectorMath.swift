@@ -1,0 +1,76 @@
+/// Branch-free exp, tanh and logistic for the hot elementwise loops. glibc's scalar versions cost
+/// 15–20 ns an element and dominated a small MLP's training step; these are written so that LLVM
+/// vectorizes the loops that call them (no traps, selects instead of branches), and are accurate
+/// to 2 ulp against glibc (tested over wide ranges).
+///
+/// - `exp(x) = 2ᵏ · exp(r)` with `k = round(x / ln 2)` found by adding 1.5·2⁵² (so the integer sits
+///   in the low mantissa bits, no float-to-int conversion), `r = x − k·ln 2` in Cody–Waite
+///   two-part form (|r| ≤ ln 2 / 2), and `exp(r)` by its Taylor series to degree 13 (truncation
+///   below 1e-17 relative).
+/// - `tanh`: for |x| < 0.625 Cephes' rational form `x + x·z·P(z)/Q(z)`, z = x²; above,
+///   `1 − 2 / (e^{2|x|} + 1)`; |x| is clamped at 20, where tanh is 1 to double precision.
+enum VectorMath {
+    /// A pointwise function, as a type so that loops over it are specialized and vectorized (a
+    /// function value passed to a loop was called per element, not inlined).
+    protocol Kernel { static func callAsFunction(_ x: Double) -> Double }
+    enum Exp: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.exp(x) } }
+    enum Tanh: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.tanh(x) } }
+    enum Logistic: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.logistic(x) } }
+
+    /// `f` applied to every element.
+    static func map<K: Kernel>(_ x: [Double], _ f: K.Type) -> [Double] {
+        x.withUnsafeBufferPointer { p in
+            [Double](unsafeUninitializedCapacity: p.count) { o, n in
+                let src = p.baseAddress, dst = o.baseAddress
+                for i in 0..<p.count { dst.unsafelyUnwrapped[i] = K.callAsFunction(src.unsafelyUnwrapped[i]) }
+                n = p.count
+            }
+        }
+    }
+
+    @inline(__always)
+    static func exp(_ x: Double) -> Double {
+        let c = Swift.min(Swift.max(x, -708.3), 709.7)
+        let shifted = (6755399441055744.0).addingProduct(c, 1.4426950408889634)
+        let k = shifted - 6755399441055744.0
+        let r = c.addingProduct(-k, 6.93147180369123816490e-01).addingProduct(-k, 1.90821492927058770002e-10)
+        var p = 1.6059043836821613e-10  // 1/13!
+        p = (2.08767569878681e-09).addingProduct(p, r)
+        p = (2.505210838544172e-08).addingProduct(p, r)
+        p = (2.755731922398589e-07).addingProduct(p, r)
+        p = (2.7557319223985893e-06).addingProduct(p, r)
+        p = (2.48015873015873e-05).addingProduct(p, r)
+        p = (0.0001984126984126984).addingProduct(p, r)
+        p = (0.001388888888888889).addingProduct(p, r)
+        p = (0.008333333333333333).addingProduct(p, r)
+        p = (0.041666666666666664).addingProduct(p, r)
+        p = (0.16666666666666666).addingProduct(p, r)
+        p = (0.5).addingProduct(p, r)
+        p = (1.0).addingProduct(p, r)
+        p = (1.0).addingProduct(p, r)
+        let y = p * Double(bitPattern: (shifted.bitPattern &+ 1023) &<< 52)
+        // Outside the clamp the result under- or overflows; NaN stays NaN.
+        return x < -708.3 ? 0 : (x > 709.7 ? .infinity : (x == x ? y : x))
+    }
+
+    @inline(__always)
+    static func tanh(_ x: Double) -> Double {
+        let a = Swift.min(Swift.abs(x), 20)
+        let z = a * a
+        let p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3
+        let q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3
+        let small = a + a * z * (p / q)
+        let large = 1 - 2 / (exp(2 * a) + 1)
+        let t = a < 0.625 ? small : large
+        return x < 0 ? -t : (x == x ? t : x)
+    }
+
+    /// 1 / (1 + e⁻ˣ) as `1/(1+e)` or `e/(1+e)` with `e = exp(−|x|)`, so neither tail loses
+    /// relative accuracy.
+    @inline(__always)
+    static func logistic(_ x: Double) -> Double {
+        let e = exp(-Swift.abs(x))
+        let s = 1 / (1 + e)
+        return x < 0 ? e * s : s
+    }
+}
