@@ -66,7 +66,7 @@ public struct Checkpoint: Equatable {
     }
 
     public func write(to path: String) throws {
-        do { try Data(encoded()).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        do { try FileIO.writeAtomically(path, encoded()) } catch {
             throw CheckpointError.io(path: path, reason: "cannot write: \(error)")
         }
     }
@@ -76,7 +76,7 @@ public struct Checkpoint: Equatable {
     /// Reads and verifies a checkpoint; with `kind`, also that it holds that kind of object.
     public static func read(from path: String, kind expected: String? = nil) throws -> Checkpoint {
         let bytes: [UInt8]
-        do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+        do { bytes = try FileIO.read(path) } catch {
             throw CheckpointError.io(path: path, reason: "cannot read: \(error)")
         }
         return try decode(bytes, kind: expected)
