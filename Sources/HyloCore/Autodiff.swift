@@ -12,7 +12,7 @@ final class Node {
     private(set) var backward: Backward?
     let shape: [Int]
     /// The output's values, kept only for rules that need them (tanh, exp, sigmoid …).
-    let savedOutput: [Double]?
+    let savedOutput: ScalarBuffer?
 
     /// A leaf: a tensor gradients are taken with respect to.
     init(leafOf shape: [Int]) {
@@ -22,7 +22,7 @@ final class Node {
         savedOutput = nil
     }
 
-    init(inputs: [Tensor], shape: [Int], savedOutput: [Double]?, backward: @escaping Backward) {
+    init(inputs: [Tensor], shape: [Int], savedOutput: ScalarBuffer?, backward: @escaping Backward) {
         self.inputs = inputs
         self.backward = backward
         self.shape = shape
@@ -77,7 +77,7 @@ extension Tensor {
     ///   - backward: maps the output gradient to one gradient (or `nil`) per input, each of the
     ///     input's shape.
     static func record(
-        _ scalars: [Double], shape: [Int], inputs: [Tensor], saveOutput: Bool = false,
+        _ scalars: ScalarBuffer, shape: [Int], inputs: [Tensor], saveOutput: Bool = false,
         backward: @escaping Node.Backward
     ) -> Tensor {
         guard autodiffState.value.recording, inputs.contains(where: { $0.node != nil }) else {
@@ -113,7 +113,7 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
             let id = ObjectIdentifier(node)
             guard let g = grads[id], let backward = node.backward else { continue }
             if !createGraph { grads[id] = nil }  // free as we go; leaves keep theirs below
-            let out = Tensor(shape: node.shape, scalars: node.savedOutput ?? [], node: node)
+            let out = Tensor(shape: node.shape, scalars: node.savedOutput ?? Tensor.noScalars, node: node)
             let inputGrads = backward(g, out)
             for (input, ig) in zip(node.inputs, inputGrads) {
                 guard let inNode = input.node, let ig, order.contains(inNode) else { continue }
@@ -194,5 +194,14 @@ public func jacobianVectorProduct(at x: [Tensor], tangents u: [Tensor],
 }
 
 extension Tensor {
+    /// Stands in for the output values of rules that do not keep them.
+    static let noScalars = ScalarBuffer(repeating: 0, count: 0)
+
+    /// `record` for ops that build their result as an array.
+    static func record(_ scalars: [Double], shape: [Int], inputs: [Tensor], saveOutput: Bool = false,
+                       backward: @escaping Node.Backward) -> Tensor {
+        record(ScalarBuffer(scalars), shape: shape, inputs: inputs, saveOutput: saveOutput, backward: backward)
+    }
+
     func detachedUnless(_ keep: Bool) -> Tensor { keep ? self : detached() }
 }

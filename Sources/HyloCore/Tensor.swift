@@ -7,41 +7,43 @@ public struct Tensor {
     /// Extent of each axis; `[]` for a scalar.
     public let shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
-    public internal(set) var scalars: [Double]
+    public internal(set) var scalars: ScalarBuffer
     /// The autodiff record, or `nil` for a constant.
     var node: Node?
 
-    init(shape: [Int], scalars: [Double], node: Node?) {
+    init(shape: [Int], scalars: ScalarBuffer, node: Node?) {
         self.shape = shape
         self.scalars = scalars
         self.node = node
     }
 
     /// A constant tensor. `scalars.count` must equal the product of `shape`.
-    public init(shape: [Int], scalars: [Double]) {
+    public init(shape: [Int], scalars: ScalarBuffer) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
         precondition(scalars.count == shape.reduce(1, *),
                      "\(scalars.count) scalars do not fill shape \(shape)")
         self.init(shape: shape, scalars: scalars, node: nil)
     }
 
+    public init(shape: [Int], scalars: [Double]) { self.init(shape: shape, scalars: ScalarBuffer(scalars)) }
+
     /// A rank-0 tensor.
     public init(_ value: Double) { self.init(shape: [], scalars: [value], node: nil) }
 
     /// A rank-1 tensor.
-    public init(_ values: [Double]) { self.init(shape: [values.count], scalars: values, node: nil) }
+    public init(_ values: [Double]) { self.init(shape: [values.count], scalars: ScalarBuffer(values), node: nil) }
 
     /// A rank-2 tensor from rows of equal length.
     public init(rows: [[Double]]) {
         let n = rows.first?.count ?? 0
         precondition(rows.allSatisfy { $0.count == n }, "rows of unequal length")
-        self.init(shape: [rows.count, n], scalars: rows.flatMap { $0 }, node: nil)
+        self.init(shape: [rows.count, n], scalars: ScalarBuffer(rows.flatMap { $0 }), node: nil)
     }
 
     public static func zeros(_ shape: [Int]) -> Tensor { filled(shape, 0) }
     public static func ones(_ shape: [Int]) -> Tensor { filled(shape, 1) }
     public static func filled(_ shape: [Int], _ value: Double) -> Tensor {
-        Tensor(shape: shape, scalars: [Double](repeating: value, count: shape.reduce(1, *)))
+        Tensor(shape: shape, scalars: ScalarBuffer(repeating: value, count: shape.reduce(1, *)))
     }
 
     /// `n` evenly spaced values from `start` to `end` inclusive.
@@ -78,9 +80,13 @@ public struct Tensor {
 
     /// Replaces the values of a leaf in place, keeping its identity for `gradients(of:wrt:)`.
     /// Used by optimizers; the shape must not change.
-    public mutating func assignValues(_ values: [Double]) {
+    public mutating func assignValues(_ values: ScalarBuffer) {
         precondition(values.count == scalars.count, "assignValues: count mismatch")
         scalars = values
+    }
+
+    public mutating func assignValues<S: Sequence>(_ values: S) where S.Element == Double {
+        assignValues(ScalarBuffer(values))
     }
 
     /// Calls `body` with mutable access to the elements, keeping the tensor's identity.
@@ -91,7 +97,7 @@ public struct Tensor {
 
 extension Tensor: CustomStringConvertible {
     public var description: String {
-        "Tensor(shape: \(shape), scalars: \(scalars.count <= 16 ? "\(scalars)" : "\(Array(scalars.prefix(16))) …"))"
+        "Tensor(shape: \(shape), scalars: \(scalars.count <= 16 ? "\(scalars.array)" : "\(Array(scalars.prefix(16))) …"))"
     }
 }
 
@@ -109,11 +115,8 @@ func contiguousStrides(_ shape: [Int]) -> [Int] {
     return strides
 }
 
-/// Allocates an array of `n` doubles and lets `body` initialize every one of them.
+/// Allocates `n` doubles and lets `body` initialize every one of them.
 @inline(__always)
-func makeScalars(_ n: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> [Double] {
-    [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
-        if n > 0 { body(buffer.baseAddress!) }
-        initialized = n
-    }
+func makeScalars(_ n: Int, _ body: (UnsafeMutablePointer<Double>) -> Void) -> ScalarBuffer {
+    ScalarBuffer(count: n, initialize: body)
 }

@@ -6,7 +6,7 @@ import time
 
 import torch
 
-torch.set_num_threads(2)
+torch.set_num_threads(int(__import__("os").environ.get("TORCH_THREADS", "2")))
 torch.set_default_dtype(torch.float64)
 torch.manual_seed(0)
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200

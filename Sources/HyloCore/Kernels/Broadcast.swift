@@ -25,7 +25,7 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
 /// Same-shape and scalar operands take a flat loop; otherwise the last axis is the inner loop
 /// (stride 0 or 1 for each operand) and the outer axes are walked with an odometer.
 @inline(__always)
-func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> (scalars: [Double], shape: [Int]) {
+func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> (scalars: ScalarBuffer, shape: [Int]) {
     guard let shape = broadcastShape(a.shape, b.shape) else {
         preconditionFailure("shapes \(a.shape) and \(b.shape) do not broadcast")
     }
@@ -72,7 +72,7 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double)
 
 /// Applies `op` to every element.
 @inline(__always)
-func mapScalars(_ a: Tensor, _ op: (Double) -> Double) -> [Double] {
+func mapScalars(_ a: Tensor, _ op: (Double) -> Double) -> ScalarBuffer {
     a.scalars.withUnsafeBufferPointer { p in
         makeScalars(p.count) { o in
             let x = p.baseAddress!
@@ -83,13 +83,15 @@ func mapScalars(_ a: Tensor, _ op: (Double) -> Double) -> [Double] {
 
 /// Applies `op` to pairs of elements of two tensors of the same shape.
 @inline(__always)
-func zipScalars(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> [Double] {
+func zipScalars(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> ScalarBuffer {
     precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
     return a.scalars.withUnsafeBufferPointer { pa in
         b.scalars.withUnsafeBufferPointer { pb in
             makeScalars(pa.count) { o in
                 let x = pa.baseAddress!, y = pb.baseAddress!
-                for i in 0..<pa.count { o[i] = op(x[i], y[i]) }
+                Parallel.forEachChunk(pa.count, grain: 65536) { range in
+                    for i in range { o[i] = op(x[i], y[i]) }
+                }
             }
         }
     }

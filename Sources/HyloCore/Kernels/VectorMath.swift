@@ -18,12 +18,13 @@ enum VectorMath {
     enum Logistic: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.logistic(x) } }
 
     /// `f` applied to every element.
-    static func map<K: Kernel>(_ x: [Double], _ f: K.Type) -> [Double] {
+    static func map<K: Kernel>(_ x: ScalarBuffer, _ f: K.Type) -> ScalarBuffer {
         x.withUnsafeBufferPointer { p in
-            [Double](unsafeUninitializedCapacity: p.count) { o, n in
-                let src = p.baseAddress, dst = o.baseAddress
-                for i in 0..<p.count { dst.unsafelyUnwrapped[i] = K.callAsFunction(src.unsafelyUnwrapped[i]) }
-                n = p.count
+            makeScalars(p.count) { dst in
+                let src = p.baseAddress.unsafelyUnwrapped
+                Parallel.forEachChunk(p.count, grain: 16384) { range in
+                    for i in range { dst[i] = K.callAsFunction(src[i]) }
+                }
             }
         }
     }

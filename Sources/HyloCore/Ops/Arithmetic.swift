@@ -55,7 +55,7 @@ extension Tensor {
     /// `self ** p` for a constant exponent.
     public func pow(_ p: Double) -> Tensor {
         if p == 1 { return self }
-        let s: [Double]
+        let s: ScalarBuffer
         if p == 2 { s = mapScalars(self) { $0 * $0 } } else { s = mapScalars(self) { Glibc.pow($0, p) } }
         return Tensor.record(s, shape: shape, inputs: [self]) { g, _ in
             [p == 2 ? g * self * 2 : g * self.pow(p - 1) * p]

@@ -81,7 +81,10 @@ extension Tensor {
 }
 
 /// C ← op(A)·op(B) + beta·C for row-major `m×k`, `k×n`, `m×n` operands.
-@inline(__always)
+///
+/// Large products are split over threads by rows of C (or, when C has few rows, by columns), each
+/// part a single-threaded BLAS call on a sub-matrix: no reduction is split, so the result does not
+/// depend on the number of threads.
 func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
           _ b: UnsafePointer<Double>, _ tb: Bool, _ c: UnsafeMutablePointer<Double>, beta: Double) {
     _ = blasThreadsConfigured
@@ -90,6 +93,21 @@ func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
         if beta == 0 { c.update(repeating: 0, count: m * n) }
         return
     }
-    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(ta ? m : k), b, Int32(tb ? k : n), beta, c, Int32(n))
+    let (lda, ldb) = (ta ? m : k, tb ? k : n)
+    func block(rows: Range<Int>, cols: Range<Int>) {
+        // Row i of op(A) starts at a + i·lda (no transpose) or a + i (transpose); likewise columns of op(B).
+        let aStart = ta ? a + rows.lowerBound : a + rows.lowerBound * lda
+        let bStart = tb ? b + cols.lowerBound * ldb : b + cols.lowerBound
+        cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(cols.count), Int32(k), 1, aStart, Int32(lda), bStart, Int32(ldb), beta,
+                    c + rows.lowerBound * n + cols.lowerBound, Int32(n))
+    }
+    let work = m * n * k
+    if work < 1 << 19 || Parallel.threads == 1 {
+        block(rows: 0..<m, cols: 0..<n)
+    } else if m >= n {
+        Parallel.forEachChunk(m, grain: 16) { rows in block(rows: rows, cols: 0..<n) }
+    } else {
+        Parallel.forEachChunk(n, grain: 16) { cols in block(rows: 0..<m, cols: cols) }
+    }
 }

@@ -14,6 +14,10 @@ x4 = np.arange(4.0)
 nan4 = np.array([0.0, np.nan, 2.0, 3.0])
 
 
+#: Kept alive for the whole module: a handle must outlive every call that uses its pointer.
+OPTS = hylo.Options()
+
+
 def p(a):
     return a.ctypes.data_as(c_double_p)
 
@@ -32,10 +36,10 @@ def trained(m):
 CASES = [
     ("options_create NULL", lambda m: lib.hylo_options_create(None), hylo.NullArgumentError, "out is NULL"),
     ("set_int NULL handle", lambda m: lib.hylo_options_set_int(None, b"k", 1), hylo.NullArgumentError, "opts is NULL"),
-    ("set_int NULL key", lambda m: lib.hylo_options_set_int(hylo.Options()._p(), None, 1), hylo.NullArgumentError, "key is NULL"),
-    ("set_double inf", lambda m: lib.hylo_options_set_double(hylo.Options()._p(), b"k", float("inf")), hylo.NotFiniteError, "finite"),
-    ("set_string NULL value", lambda m: lib.hylo_options_set_string(hylo.Options()._p(), b"k", None), hylo.NullArgumentError, "value is NULL"),
-    ("options_count NULL out", lambda m: lib.hylo_options_count(hylo.Options()._p(), None), hylo.NullArgumentError, "out is NULL"),
+    ("set_int NULL key", lambda m: lib.hylo_options_set_int(OPTS._p(), None, 1), hylo.NullArgumentError, "key is NULL"),
+    ("set_double inf", lambda m: lib.hylo_options_set_double(OPTS._p(), b"k", float("inf")), hylo.NotFiniteError, "finite"),
+    ("set_string NULL value", lambda m: lib.hylo_options_set_string(OPTS._p(), b"k", None), hylo.NullArgumentError, "value is NULL"),
+    ("options_count NULL out", lambda m: lib.hylo_options_count(OPTS._p(), None), hylo.NullArgumentError, "out is NULL"),
     ("mlp_create zero inputs", lambda m: hylo.MLPRegressor(0, 1), hylo.InvalidArgumentError, "n_inputs is 0"),
     ("mlp_create huge", lambda m: lib.hylo_mlp_create(2**63, 1, None, ctypes.byref(ctypes.c_void_p())), hylo.InvalidArgumentError, "at most"),
     ("mlp_create bad option type", lambda m: hylo.MLPRegressor(1, 1, hidden_layers="two"), hylo.OptionError, "expects an integer"),
