@@ -1,9 +1,10 @@
 import Dispatch
 import Glibc
 
-/// Splitting large kernels over cores. Work is cut into contiguous, equal parts whose results do
-/// not depend on the cut (each output element is computed by the same code from the same inputs),
-/// so answers are bit-identical whatever the number of threads.
+/// Splitting large kernels over cores, so that answers are bit-identical whatever the number of
+/// threads: either each output element is computed by the same code whatever the cut
+/// (`forEachChunk`, for elementwise kernels), or the cut itself depends only on the problem
+/// (`forEachPart`, for BLAS calls, whose summation order can depend on the operand sizes).
 enum Parallel {
     /// Threads a kernel may use: `HYLO_NUM_THREADS` if set, else the online cores (at most 8).
     static let threads: Int = {
@@ -20,10 +21,23 @@ enum Parallel {
             body(0..<count)
             return
         }
+        forEachPart(count, parts: parts, body)
+    }
+
+    /// Calls `body` on `parts` fixed, disjoint ranges covering `0..<count` (the same ranges whatever
+    /// the number of threads), spread over the available threads.
+    static func forEachPart(_ count: Int, parts: Int, _ body: (Range<Int>) -> Void) {
+        if parts <= 1 {
+            body(0..<count)
+            return
+        }
+        let range = { (part: Int) in (count * part / parts)..<(count * (part + 1) / parts) }
+        if threads == 1 {
+            for part in 0..<parts { body(range(part)) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                body((count * part / parts)..<(count * (part + 1) / parts))
-            }
+            DispatchQueue.concurrentPerform(iterations: parts) { body(range($0)) }
         }
     }
 }

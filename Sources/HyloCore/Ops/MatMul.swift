@@ -82,9 +82,10 @@ extension Tensor {
 
 /// C ← op(A)·op(B) + beta·C for row-major `m×k`, `k×n`, `m×n` operands.
 ///
-/// Large products are split over threads by rows of C (or, when C has few rows, by columns), each
-/// part a single-threaded BLAS call on a sub-matrix: no reduction is split, so the result does not
-/// depend on the number of threads.
+/// Large products are cut into two blocks of rows of C (or, when C has few rows, of
+/// columns), each a single-threaded BLAS call on a sub-matrix run on its own thread. No reduction
+/// is split and the cut depends only on the sizes, so the result does not depend on the number of
+/// threads.
 func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
           _ b: UnsafePointer<Double>, _ tb: Bool, _ c: UnsafeMutablePointer<Double>, beta: Double) {
     _ = blasThreadsConfigured
@@ -102,12 +103,12 @@ func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
                     Int32(rows.count), Int32(cols.count), Int32(k), 1, aStart, Int32(lda), bStart, Int32(ldb), beta,
                     c + rows.lowerBound * n + cols.lowerBound, Int32(n))
     }
-    let work = m * n * k
-    if work < 1 << 19 || Parallel.threads == 1 {
-        block(rows: 0..<m, cols: 0..<n)
-    } else if m >= n {
-        Parallel.forEachChunk(m, grain: 16) { rows in block(rows: rows, cols: 0..<n) }
+    let large = m * n * k >= 1 << 19
+    if large && m >= n {
+        Parallel.forEachPart(m, parts: Swift.min(2, m / 16)) { rows in block(rows: rows, cols: 0..<n) }
+    } else if large {
+        Parallel.forEachPart(n, parts: Swift.min(2, n / 16)) { cols in block(rows: 0..<m, cols: cols) }
     } else {
-        Parallel.forEachChunk(n, grain: 16) { cols in block(rows: 0..<m, cols: cols) }
+        block(rows: 0..<m, cols: 0..<n)
     }
 }

@@ -121,3 +121,21 @@ def test_shared_model_predicts_from_many_threads():
     for t in threads:
         t.join()
     assert all(results) and len(results) == 80
+
+
+def test_results_do_not_depend_on_the_number_of_threads(tmp_path):
+    """Kernels split over threads must give bit-identical training and predictions."""
+    code = (
+        "import numpy as np, hylo; "
+        "rng = np.random.default_rng(0); x = rng.normal(size=(4096, 8)); y = np.tanh(x[:, :2]); "
+        "m = hylo.MLPRegressor(8, 2, hidden_features=128, seed=1).fit(x, y, max_epochs=3, batch_size=1024); "
+        "np.save({path!r}, m.predict(x))"
+    )
+    import os
+    outputs = []
+    for threads in ("1", "2"):
+        path = str(tmp_path / f"y{threads}.npy")
+        env = dict(os.environ, HYLO_NUM_THREADS=threads)
+        subprocess.run([sys.executable, "-c", code.format(path=path)], check=True, env=env)
+        outputs.append(np.load(path))
+    assert outputs[0].tobytes() == outputs[1].tobytes()
