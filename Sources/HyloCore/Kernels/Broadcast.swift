@@ -20,12 +20,35 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
     }
 }
 
+/// A pointwise function of one value. Hot loops are generic over a kernel type rather than taking a
+/// closure: a closure passed into a (parallel) loop was called per element, not inlined, which
+/// cost several times the arithmetic.
+protocol UnaryKernel { func callAsFunction(_ x: Double) -> Double }
+/// A pointwise function of two values.
+protocol BinaryKernel { func callAsFunction(_ x: Double, _ y: Double) -> Double }
+
+struct Closure1: UnaryKernel {
+    let f: (Double) -> Double
+    @inline(__always) func callAsFunction(_ x: Double) -> Double { f(x) }
+}
+struct Closure2: BinaryKernel {
+    let f: (Double, Double) -> Double
+    @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { f(x, y) }
+}
+struct Add: BinaryKernel { @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x + y } }
+struct Subtract: BinaryKernel { @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x - y } }
+struct Multiply: BinaryKernel { @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x * y } }
+struct Divide: BinaryKernel { @inline(__always) func callAsFunction(_ x: Double, _ y: Double) -> Double { x / y } }
+
 /// Applies `op` elementwise to `a` and `b` broadcast to a common shape.
 ///
-/// Same-shape and scalar operands take a flat loop; otherwise the last axis is the inner loop
-/// (stride 0 or 1 for each operand) and the outer axes are walked with an odometer.
-@inline(__always)
-func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> (scalars: ScalarBuffer, shape: [Int]) {
+/// Same-shape and scalar operands take a flat (parallel) loop; otherwise the last axis is the
+/// inner loop (stride 0 or 1 for each operand) and the outer axes are walked with an odometer.
+func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: @escaping (Double, Double) -> Double) -> (scalars: ScalarBuffer, shape: [Int]) {
+    broadcastBinary(a, b, Closure2(f: op))
+}
+
+func broadcastBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ op: K) -> (scalars: ScalarBuffer, shape: [Int]) {
     guard let shape = broadcastShape(a.shape, b.shape) else {
         preconditionFailure("shapes \(a.shape) and \(b.shape) do not broadcast")
     }
@@ -35,13 +58,13 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double)
             makeScalars(n) { o in
                 let x = pa.baseAddress!, y = pb.baseAddress!
                 if a.shape == b.shape {
-                    for i in 0..<n { o[i] = op(x[i], y[i]) }
+                    Parallel.forEachChunk(n, grain: 16384) { r in for i in r { o[i] = op(x[i], y[i]) } }
                 } else if pb.count == 1 {
                     let s = y[0]
-                    for i in 0..<n { o[i] = op(x[i], s) }
+                    Parallel.forEachChunk(n, grain: 16384) { r in for i in r { o[i] = op(x[i], s) } }
                 } else if pa.count == 1 {
                     let s = x[0]
-                    for i in 0..<n { o[i] = op(s, y[i]) }
+                    Parallel.forEachChunk(n, grain: 16384) { r in for i in r { o[i] = op(s, y[i]) } }
                 } else {
                     let sa = broadcastStrides(a.shape, to: shape)
                     let sb = broadcastStrides(b.shape, to: shape)
@@ -70,29 +93,31 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double)
     return (out, shape)
 }
 
-/// Applies `op` to every element.
-@inline(__always)
-func mapScalars(_ a: Tensor, _ op: (Double) -> Double) -> ScalarBuffer {
+/// Applies `op` to every element (in parallel for large tensors).
+func mapScalars<K: UnaryKernel>(_ a: Tensor, _ op: K) -> ScalarBuffer {
     a.scalars.withUnsafeBufferPointer { p in
         makeScalars(p.count) { o in
             let x = p.baseAddress!
-            for i in 0..<p.count { o[i] = op(x[i]) }
+            Parallel.forEachChunk(p.count, grain: 16384) { r in for i in r { o[i] = op(x[i]) } }
         }
     }
 }
 
-/// Applies `op` to pairs of elements of two tensors of the same shape.
-@inline(__always)
-func zipScalars(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> ScalarBuffer {
+func mapScalars(_ a: Tensor, _ op: @escaping (Double) -> Double) -> ScalarBuffer { mapScalars(a, Closure1(f: op)) }
+
+/// Applies `op` to pairs of elements of two tensors of the same shape (in parallel when large).
+func zipScalars<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ op: K) -> ScalarBuffer {
     precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
     return a.scalars.withUnsafeBufferPointer { pa in
         b.scalars.withUnsafeBufferPointer { pb in
             makeScalars(pa.count) { o in
                 let x = pa.baseAddress!, y = pb.baseAddress!
-                Parallel.forEachChunk(pa.count, grain: 65536) { range in
-                    for i in range { o[i] = op(x[i], y[i]) }
-                }
+                Parallel.forEachChunk(pa.count, grain: 16384) { r in for i in r { o[i] = op(x[i], y[i]) } }
             }
         }
     }
+}
+
+func zipScalars(_ a: Tensor, _ b: Tensor, _ op: @escaping (Double, Double) -> Double) -> ScalarBuffer {
+    zipScalars(a, b, Closure2(f: op))
 }

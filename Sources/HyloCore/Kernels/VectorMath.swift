@@ -10,24 +10,9 @@
 /// - `tanh`: for |x| < 0.625 Cephes' rational form `x + x·z·P(z)/Q(z)`, z = x²; above,
 ///   `1 − 2 / (e^{2|x|} + 1)`; |x| is clamped at 20, where tanh is 1 to double precision.
 enum VectorMath {
-    /// A pointwise function, as a type so that loops over it are specialized and vectorized (a
-    /// function value passed to a loop was called per element, not inlined).
-    protocol Kernel { static func callAsFunction(_ x: Double) -> Double }
-    enum Exp: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.exp(x) } }
-    enum Tanh: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.tanh(x) } }
-    enum Logistic: Kernel { @inline(__always) static func callAsFunction(_ x: Double) -> Double { VectorMath.logistic(x) } }
-
-    /// `f` applied to every element.
-    static func map<K: Kernel>(_ x: ScalarBuffer, _ f: K.Type) -> ScalarBuffer {
-        x.withUnsafeBufferPointer { p in
-            makeScalars(p.count) { dst in
-                let src = p.baseAddress.unsafelyUnwrapped
-                Parallel.forEachChunk(p.count, grain: 16384) { range in
-                    for i in range { dst[i] = K.callAsFunction(src[i]) }
-                }
-            }
-        }
-    }
+    struct Exp: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { VectorMath.exp(x) } }
+    struct Tanh: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { VectorMath.tanh(x) } }
+    struct Logistic: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { VectorMath.logistic(x) } }
 
     @inline(__always)
     static func exp(_ x: Double) -> Double {

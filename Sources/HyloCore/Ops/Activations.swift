@@ -5,27 +5,27 @@ import Glibc
 /// higher derivatives come for free.
 extension Tensor {
     public func tanh() -> Tensor {
-        Tensor.record(VectorMath.map(scalars, VectorMath.Tanh.self), shape: shape, inputs: [self], saveOutput: true) { g, y in
+        Tensor.record(mapScalars(self, VectorMath.Tanh()), shape: shape, inputs: [self], saveOutput: true) { g, y in
             [Tensor.tanhBackward(g, y)]
         }
     }
 
     /// `g · (1 − y²)`, the tanh vector–Jacobian product given the output `y`.
     static func tanhBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
-        record(zipScalars(g, y) { $0 * (1 - $1 * $1) }, shape: g.shape, inputs: [g, y]) { gg, _ in
+        record(zipScalars(g, y, TanhBackward()), shape: g.shape, inputs: [g, y]) { gg, _ in
             [g.requiresGrad ? gg * (1 - y.squared()) : nil, y.requiresGrad ? gg * g * y * -2 : nil]
         }
     }
 
     public func sigmoid() -> Tensor {
-        Tensor.record(VectorMath.map(scalars, VectorMath.Logistic.self), shape: shape, inputs: [self], saveOutput: true) { g, y in
+        Tensor.record(mapScalars(self, VectorMath.Logistic()), shape: shape, inputs: [self], saveOutput: true) { g, y in
             [Tensor.sigmoidBackward(g, y)]
         }
     }
 
     /// `g · y (1 − y)`, the sigmoid vector–Jacobian product given the output `y`.
     static func sigmoidBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
-        record(zipScalars(g, y) { $0 * $1 * (1 - $1) }, shape: g.shape, inputs: [g, y]) { gg, _ in
+        record(zipScalars(g, y, SigmoidBackward()), shape: g.shape, inputs: [g, y]) { gg, _ in
             [g.requiresGrad ? gg * y * (1 - y) : nil, y.requiresGrad ? gg * g * (1 - y * 2) : nil]
         }
     }
@@ -71,3 +71,6 @@ extension Tensor {
 @inline(__always) func softplusScalar(_ x: Double) -> Double {
     x > 0 ? x + Glibc.log1p(Glibc.exp(-x)) : Glibc.log1p(Glibc.exp(x))
 }
+
+struct TanhBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * (1 - y * y) } }
+struct SigmoidBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * y * (1 - y) } }

@@ -3,21 +3,21 @@ import Glibc
 /// Broadcasting arithmetic. Each backward rule reduces the gradient back to its input's shape.
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let (s, shape) = broadcastBinary(a, b, +)
+        let (s, shape) = broadcastBinary(a, b, Add())
         return record(s, shape: shape, inputs: [a, b]) { g, _ in
             [a.requiresGrad ? g.sum(toShape: a.shape) : nil, b.requiresGrad ? g.sum(toShape: b.shape) : nil]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        let (s, shape) = broadcastBinary(a, b, -)
+        let (s, shape) = broadcastBinary(a, b, Subtract())
         return record(s, shape: shape, inputs: [a, b]) { g, _ in
             [a.requiresGrad ? g.sum(toShape: a.shape) : nil, b.requiresGrad ? (-g).sum(toShape: b.shape) : nil]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        let (s, shape) = broadcastBinary(a, b, *)
+        let (s, shape) = broadcastBinary(a, b, Multiply())
         return record(s, shape: shape, inputs: [a, b]) { g, _ in
             [a.requiresGrad ? (g * b).sum(toShape: a.shape) : nil,
              b.requiresGrad ? (g * a).sum(toShape: b.shape) : nil]
@@ -25,7 +25,7 @@ extension Tensor {
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        let (s, shape) = broadcastBinary(a, b, /)
+        let (s, shape) = broadcastBinary(a, b, Divide())
         return record(s, shape: shape, inputs: [a, b]) { g, _ in
             [a.requiresGrad ? (g / b).sum(toShape: a.shape) : nil,
              b.requiresGrad ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
@@ -47,7 +47,7 @@ extension Tensor {
 
     /// `scale * self + shift`, one pass.
     public func affine(scale: Double, shift: Double) -> Tensor {
-        Tensor.record(mapScalars(self) { scale * $0 + shift }, shape: shape, inputs: [self]) { g, _ in
+        Tensor.record(mapScalars(self, Affine(scale: scale, shift: shift)), shape: shape, inputs: [self]) { g, _ in
             [g * scale]
         }
     }
@@ -56,7 +56,7 @@ extension Tensor {
     public func pow(_ p: Double) -> Tensor {
         if p == 1 { return self }
         let s: ScalarBuffer
-        if p == 2 { s = mapScalars(self) { $0 * $0 } } else { s = mapScalars(self) { Glibc.pow($0, p) } }
+        if p == 2 { s = mapScalars(self, Square()) } else { s = mapScalars(self) { Glibc.pow($0, p) } }
         return Tensor.record(s, shape: shape, inputs: [self]) { g, _ in
             [p == 2 ? g * self * 2 : g * self.pow(p - 1) * p]
         }
@@ -75,3 +75,9 @@ extension Tensor {
     public func squared() -> Tensor { pow(2) }
 }
 
+
+struct Affine: UnaryKernel {
+    let scale: Double, shift: Double
+    @inline(__always) func callAsFunction(_ x: Double) -> Double { scale * x + shift }
+}
+struct Square: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { x * x } }

@@ -95,7 +95,7 @@ extension Tensor {
     public func less(_ other: Tensor) -> Tensor { comparison(other) { $0 < $1 } }
     public func equal(_ other: Tensor) -> Tensor { comparison(other) { $0 == $1 } }
 
-    private func comparison(_ other: Tensor, _ op: (Double, Double) -> Bool) -> Tensor {
+    private func comparison(_ other: Tensor, _ op: @escaping (Double, Double) -> Bool) -> Tensor {
         let (s, shape) = broadcastBinary(self, other) { op($0, $1) ? 1 : 0 }
         return Tensor(shape: shape, scalars: s)
     }

@@ -119,7 +119,7 @@ extension Tensor {
     public func logSoftmax(axis: Int) -> Tensor { self - logSumExp(axis: axis, keepDims: true) }
 
     /// A constant copy with elements satisfying `predicate` replaced by `value`.
-    func masked(where predicate: (Double) -> Bool, with value: Double) -> Tensor {
+    func masked(where predicate: @escaping (Double) -> Bool, with value: Double) -> Tensor {
         Tensor(shape: shape, scalars: mapScalars(self) { predicate($0) ? value : $0 })
     }
 }

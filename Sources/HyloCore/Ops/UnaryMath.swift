@@ -4,7 +4,7 @@ import Glibc
 extension Tensor {
     /// A unary op whose derivative is `derivative(x, y) * g` (x the input, y the output).
     @inline(__always)
-    func unary(saveOutput: Bool = false, _ f: (Double) -> Double,
+    func unary(saveOutput: Bool = false, _ f: @escaping (Double) -> Double,
                derivative: @escaping (_ x: Tensor, _ y: Tensor) -> Tensor) -> Tensor {
         Tensor.record(mapScalars(self, f), shape: shape, inputs: [self], saveOutput: saveOutput) { g, y in
             [g * derivative(self, y)]
@@ -12,7 +12,7 @@ extension Tensor {
     }
 
     public func exp() -> Tensor {
-        Tensor.record(VectorMath.map(scalars, VectorMath.Exp.self), shape: shape, inputs: [self], saveOutput: true) { g, y in [g * y] }
+        Tensor.record(mapScalars(self, VectorMath.Exp()), shape: shape, inputs: [self], saveOutput: true) { g, y in [g * y] }
     }
     public func log() -> Tensor { unary(Glibc.log) { x, _ in 1 / x } }
     public func log1p() -> Tensor { unary(Glibc.log1p) { x, _ in 1 / (x + 1) } }
