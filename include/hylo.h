@@ -167,7 +167,9 @@ void hylo_mlp_free(hylo_mlp *mlp);
  * Fits the network to n examples: x is n × n_inputs, y is n × n_outputs (row-major, finite).
  * Inputs and outputs are standardized with the training data's mean and standard deviation
  * (stored with the network). The mean squared error of the standardized outputs is minimized.
- * Training again continues from the current weights.
+ * Training again continues from the current weights. Adam, AdamW and SGD train on mini-batches
+ * with a held-out validation split and early stopping (the best weights are kept); L-BFGS uses
+ * all examples in one batch.
  *
  * Options (default):
  *   "optimizer"           string adam | adamw | sgd | lbfgs (adam)

@@ -22,12 +22,12 @@ public func hylo_mlp_create(_ nInputs: Int, _ nOutputs: Int, _ opts: OpaquePoint
             from: Activation.allCases.filter { $0 != .identity }.map(\.rawValue)))!
         let residual = try o.bool("residual", default: false)
         let layerNorm = try o.bool("layer_norm", default: false)
-        let initName = try o.choice("initializer", default: "", from: [""] + initializerNames.keys.sorted())
+        let initName = try o.optionalChoice("initializer", from: initializerNames.keys.sorted())
         let seed = try o.int("seed", default: 0, in: 0...Int.max)
         try o.finish()
         let regressor = Regressor(inputs: nInputs, outputs: nOutputs, hidden: Array(repeating: width, count: depth),
                                   activation: activation, residual: residual, layerNorm: layerNorm,
-                                  initializer: initializerNames[initName], seed: UInt64(seed))
+                                  initializer: initName.flatMap { initializerNames[$0] }, seed: UInt64(seed))
         out.pointee = Handle.make(regressor)
     }
 }

@@ -61,6 +61,15 @@ struct OptionReader {
         return s
     }
 
+    /// A choice with no default: `nil` when the key is absent.
+    mutating func optionalChoice(_ key: String, from allowed: [String]) throws -> String? {
+        guard values[key] != nil else {
+            known.append(key)
+            return nil
+        }
+        return try choice(key, default: "", from: allowed)
+    }
+
     func finish() throws {
         let unknown = values.keys.filter { !known.contains($0) }.sorted()
         if let k = unknown.first {

@@ -112,7 +112,7 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
         for node in order.reversed() {
             let id = ObjectIdentifier(node)
             guard let g = grads[id], let backward = node.backward else { continue }
-            if !createGraph { grads[id] = nil }  // free as we go; leaves keep theirs below
+            if !targets.contains(id) { grads[id] = nil }  // free intermediate gradients as we go
             let out = Tensor(shape: node.shape, scalars: node.savedOutput ?? Tensor.noScalars, node: node)
             let inputGrads = backward(g, out)
             for (input, ig) in zip(node.inputs, inputGrads) {
@@ -120,7 +120,6 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
                 let key = ObjectIdentifier(inNode)
                 if let existing = grads[key] { grads[key] = existing + ig } else { grads[key] = ig }
             }
-            if targets.contains(id), createGraph == false { grads[id] = g }
         }
     }
     return inputs.map { x in

@@ -25,16 +25,16 @@ public struct GradientCheck {
 
         if secondOrder {
             let v = inputs.map { rng.normal($0.shape) }
-            let H: ([Tensor]) -> Tensor = { xs in
-                let leaves = xs.map { $0.detached().requiringGrad() }
+            /// H at the given leaves, recorded so that it can be differentiated again.
+            func hessianVectorObjective(_ leaves: [Tensor]) -> Tensor {
                 let g = gradients(of: F(leaves), wrt: leaves, createGraph: true)
                 return zip(g, v).map { ($0 * $1).sum() }.reduce(Tensor(0), +)
             }
-            let l2 = inputs.map { $0.detached().requiringGrad() }
-            let g = gradients(of: F(l2), wrt: l2, createGraph: true)
-            let h = zip(g, v).map { ($0 * $1).sum() }.reduce(Tensor(0), +)
-            let analytic2 = gradients(of: h, wrt: l2)
-            let numeric2 = finiteDifferences(inputs, step: step) { xs in H(xs).scalar }
+            let leaves = inputs.map { $0.detached().requiringGrad() }
+            let analytic2 = gradients(of: hessianVectorObjective(leaves), wrt: leaves)
+            let numeric2 = finiteDifferences(inputs, step: step) { xs in
+                hessianVectorObjective(xs.map { $0.detached().requiringGrad() }).scalar
+            }
             result.secondOrderError = maxError(analytic2, numeric2)
         }
         return result

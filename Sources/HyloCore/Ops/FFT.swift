@@ -8,6 +8,17 @@ private let plannerLock: UnsafeMutablePointer<pthread_mutex_t> = {
     return m
 }()
 
+/// Plans (under the planner lock), executes once and destroys an FFTW plan.
+private func executeOnce(_ makePlan: () -> fftw_plan?) {
+    pthread_mutex_lock(plannerLock)
+    let plan = makePlan()
+    pthread_mutex_unlock(plannerLock)
+    fftw_execute(plan)
+    pthread_mutex_lock(plannerLock)
+    fftw_destroy_plan(plan)
+    pthread_mutex_unlock(plannerLock)
+}
+
 /// Real-to-complex FFTs along the last axis (FFTW), for spectral layers.
 extension Tensor {
     /// The half spectrum `X_k = Σₙ xₙ e^{−2πikn/N}`, k = 0…N/2, of each row along the last axis,
@@ -25,14 +36,10 @@ extension Tensor {
                 spectrum.withUnsafeMutableBytes { dst in
                     let out = dst.baseAddress!.assumingMemoryBound(to: fftw_complex.self)
                     var dims = Int32(n)
-                    pthread_mutex_lock(plannerLock)
-                    let plan = fftw_plan_many_dft_r2c(1, &dims, Int32(rows), src.baseAddress, nil, 1, Int32(n),
-                                                      out, nil, 1, Int32(m), UInt32(FFTW_ESTIMATE))
-                    pthread_mutex_unlock(plannerLock)
-                    fftw_execute(plan)
-                    pthread_mutex_lock(plannerLock)
-                    fftw_destroy_plan(plan)
-                    pthread_mutex_unlock(plannerLock)
+                    executeOnce {
+                        fftw_plan_many_dft_r2c(1, &dims, Int32(rows), src.baseAddress, nil, 1, Int32(n),
+                                               out, nil, 1, Int32(m), UInt32(FFTW_ESTIMATE))
+                    }
                 }
             }
             for i in 0..<(rows * m) { re[i] = spectrum[2 * i]; im[i] = spectrum[2 * i + 1] }
@@ -66,14 +73,10 @@ extension Tensor {
                 out.withUnsafeMutableBufferPointer { dst in
                     let input = src.baseAddress!.assumingMemoryBound(to: fftw_complex.self)
                     var dims = Int32(n)
-                    pthread_mutex_lock(plannerLock)
-                    let plan = fftw_plan_many_dft_c2r(1, &dims, Int32(rows), input, nil, 1, Int32(m),
-                                                      dst.baseAddress, nil, 1, Int32(n), UInt32(FFTW_ESTIMATE))
-                    pthread_mutex_unlock(plannerLock)
-                    fftw_execute(plan)
-                    pthread_mutex_lock(plannerLock)
-                    fftw_destroy_plan(plan)
-                    pthread_mutex_unlock(plannerLock)
+                    executeOnce {
+                        fftw_plan_many_dft_c2r(1, &dims, Int32(rows), input, nil, 1, Int32(m),
+                                               dst.baseAddress, nil, 1, Int32(n), UInt32(FFTW_ESTIMATE))
+                    }
                 }
             }
             let scale = 1 / Double(n)

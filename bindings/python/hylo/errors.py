@@ -14,61 +14,24 @@ class HyloError(Exception):
             self.status = status
 
 
-class NullArgumentError(HyloError, ValueError):
-    status = -1
+def _error(name: str, status: int, base: type, doc: str) -> type:
+    return type(name, (HyloError, base), {"status": status, "__doc__": doc, "__module__": __name__})
 
 
-class InvalidArgumentError(HyloError, ValueError):
-    status = -2
-
-
-class ShapeError(HyloError, ValueError):
-    status = -3
-
-
-class NotFiniteError(HyloError, ValueError):
-    status = -4
-
-
-class OptionError(HyloError, ValueError):
-    status = -5
-
-
-class StateError(HyloError, RuntimeError):
-    status = -6
-
-
-class HyloIOError(HyloError, OSError):
-    status = -7
-
-
-class FileFormatError(HyloError, ValueError):
-    status = -8
-
-
-class CallbackError(HyloError, RuntimeError):
-    status = -9
-
-
-class Cancelled(HyloError):
-    status = -10
-
-
-class NumericalError(HyloError, ArithmeticError):
-    status = -11
-
-
-class BudgetExhausted(HyloError, RuntimeError):
-    status = -12
-
-
-class BufferTooSmall(HyloError, ValueError):
-    status = -13
-
-
-class InternalError(HyloError, RuntimeError):
-    status = -99
-
+NullArgumentError = _error("NullArgumentError", -1, ValueError, "A required pointer argument was NULL.")
+InvalidArgumentError = _error("InvalidArgumentError", -2, ValueError, "A value is out of its domain.")
+ShapeError = _error("ShapeError", -3, ValueError, "Array sizes do not match each other or the object.")
+NotFiniteError = _error("NotFiniteError", -4, ValueError, "An input holds NaN or ±Inf.")
+OptionError = _error("OptionError", -5, ValueError, "Unknown option, wrong type or out-of-range value.")
+StateError = _error("StateError", -6, RuntimeError, "The object is not in a state that allows the call.")
+HyloIOError = _error("HyloIOError", -7, OSError, "A file could not be read or written.")
+FileFormatError = _error("FileFormatError", -8, ValueError, "A file is truncated, corrupted, foreign or of another kind.")
+CallbackError = _error("CallbackError", -9, RuntimeError, "A user callback asked to abort.")
+Cancelled = _error("Cancelled", -10, Exception, "A progress callback asked to stop.")
+NumericalError = _error("NumericalError", -11, ArithmeticError, "The computation failed numerically.")
+BudgetExhausted = _error("BudgetExhausted", -12, RuntimeError, "A time or attempt budget ran out.")
+BufferTooSmall = _error("BufferTooSmall", -13, ValueError, "An output buffer is too small.")
+InternalError = _error("InternalError", -99, RuntimeError, "A bug in Hylo; please report it with the message.")
 
 _BY_STATUS = {cls.status: cls for cls in (
     NullArgumentError, InvalidArgumentError, ShapeError, NotFiniteError, OptionError, StateError,
