@@ -36,11 +36,13 @@ let package = Package(
         .systemLibrary(name: "CHylo", path: "Sources/CHylo"),
         .target(name: "HyloCore", dependencies: ["CBLAS", "CFFTW"], swiftSettings: swift5),
         .target(name: "HyloNN", dependencies: ["HyloCore"], swiftSettings: swift5),
+        .target(name: "HyloSBI", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(
-            name: "Hylo", dependencies: ["HyloNN", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
+            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
         .executableTarget(name: "hylo", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI"], swiftSettings: swift5),
     ]
 )

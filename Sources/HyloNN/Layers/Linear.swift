@@ -41,12 +41,13 @@ public final class MaskedLinear: Layer {
     }
 
     /// MADE masks (Germain et al. 2015) for `features` inputs ordered 1…D through hidden layers
-    /// whose units get degrees cycling over 1…D−1: a hidden unit of degree k sees inputs ≤ k, and
-    /// output d (repeated `outputMultiplier` times, blocks of D) sees hidden units of degree < d.
+    /// whose units get degrees cycling over 1…D−1 (0 when D = 1, so that the single output sees
+    /// the hidden units but not the input): a hidden unit of degree k sees inputs ≤ k, and output d
+    /// (repeated `outputMultiplier` times, in blocks of D) sees hidden units of degree < d.
     public static func madeMasks(features d: Int, hidden: [Int], outputMultiplier: Int = 1) -> [Tensor] {
         let inDegrees = Array(1...d)
         var degrees = [inDegrees]
-        for h in hidden { degrees.append((0..<h).map { d > 1 ? $0 % (d - 1) + 1 : 1 }) }
+        for h in hidden { degrees.append((0..<h).map { d > 1 ? $0 % (d - 1) + 1 : 0 }) }
         var masks: [Tensor] = []
         for l in 1..<degrees.count {
             let a = degrees[l - 1], b = degrees[l]

@@ -1,0 +1,86 @@
+import Glibc
+import HyloCore
+import HyloNN
+
+/// How a call to `Posterior.sample` went.
+public struct SamplingReport: Sendable {
+    public enum Status: String, Sendable {
+        case complete
+        /// The proposal budget ran out: fewer samples than asked for were returned.
+        case budgetExhausted = "budget_exhausted"
+    }
+    /// Samples returned.
+    public var accepted: Int
+    /// Draws from the estimator.
+    public var proposed: Int
+    /// Draws that fell inside the prior's support (≥ accepted: the last batch may overshoot).
+    public var inside: Int
+    public var status: Status
+    /// Fraction of the estimator's draws that fell inside the prior's support.
+    public var acceptanceRate: Double { proposed == 0 ? 0 : Double(inside) / Double(proposed) }
+}
+
+/// p(θ | x) ≈ q(θ | x) restricted to the prior's support.
+///
+/// The estimator can put mass outside the support ("leakage"). Sampling rejects those draws (with
+/// a budget, so it never hangs), and `logProb` renormalizes by the accepted mass
+/// log q(θ | x) − log P_q(θ ∈ support | x), estimated from draws as sbi does.
+public final class Posterior {
+    public let estimator: ConditionalDensityEstimator
+    public let prior: Prior
+    /// Draws per batch while rejection sampling.
+    public var batchSize = 10_000
+
+    public init(estimator: ConditionalDensityEstimator, prior: Prior) {
+        self.estimator = estimator
+        self.prior = prior
+    }
+
+    /// Up to `n` samples for observation x (`[c]` or `[1, c]`), drawing at most `maxProposals`
+    /// candidates (default: max(100 n, 10⁵)).
+    public func sample(_ n: Int, x: Tensor, rng: inout Philox, maxProposals: Int? = nil) -> (samples: Tensor, report: SamplingReport) {
+        let budget = maxProposals ?? Swift.max(100 * n, 100_000)
+        let d = prior.dimension
+        var kept: [Double] = []
+        kept.reserveCapacity(n * d)
+        var (accepted, proposed, inside) = (0, 0, 0)
+        while accepted < n && proposed < budget {
+            // Size the batch by the acceptance seen so far (at least 1 %), so one batch usually suffices.
+            let rate = proposed == 0 ? 1 : Swift.max(Double(inside) / Double(proposed), 0.01)
+            let wanted = Int((Double(n - accepted) / rate * 1.1).rounded(.up))
+            let m = Swift.min(batchSize, budget - proposed, Swift.max(wanted, 16))
+            let draws = estimator.sample(m, context: x, rng: &rng)
+            proposed += m
+            for (i, ok) in prior.contains(draws).enumerated() where ok {
+                inside += 1
+                if accepted < n {
+                    kept.append(contentsOf: draws.scalars[(i * d)..<((i + 1) * d)])
+                    accepted += 1
+                }
+            }
+        }
+        let report = SamplingReport(accepted: accepted, proposed: proposed, inside: inside,
+                                    status: accepted == n ? .complete : .budgetExhausted)
+        return (Tensor(shape: [accepted, d], scalars: kept), report)
+    }
+
+    /// The fraction of q(· | x) inside the prior's support, from `draws` samples.
+    public func acceptedMass(x: Tensor, draws: Int = 10_000, rng: inout Philox) -> Double {
+        let s = estimator.sample(draws, context: x, rng: &rng)
+        return Double(prior.contains(s).filter { $0 }.count) / Double(draws)
+    }
+
+    /// log p(θᵢ | x) for θ `[n, d]` and one observation x; −∞ outside the prior's support. With
+    /// `leakageCorrection`, the estimator's density is renormalized by its mass inside the support.
+    public func logProb(_ theta: Tensor, x: Tensor, leakageCorrection: Bool = true, rng: inout Philox) -> Tensor {
+        let n = theta.shape[0]
+        let context = x.reshaped([1, estimator.contextDimension]).expand(to: [n, estimator.contextDimension])
+        var lp = withoutGradients { estimator.logProb(theta, context: context) }
+        if leakageCorrection {
+            let mass = acceptedMass(x: x, rng: &rng)
+            lp = lp - Glibc.log(Swift.max(mass, 1e-300))
+        }
+        let inside = prior.contains(theta)
+        return Tensor(shape: [n], scalars: lp.scalars.enumerated().map { inside[$0.offset] ? $0.element : -.infinity })
+    }
+}

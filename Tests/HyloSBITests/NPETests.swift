@@ -1,0 +1,61 @@
+import Glibc
+import Testing
+import HyloCore
+import HyloNN
+@testable import HyloSBI
+
+@Suite struct NPETests {
+    /// Gaussian linear (sbibm) in 3 dimensions: θ ~ N(0, 0.1 I), x | θ ~ N(θ, 0.1 I), so the
+    /// posterior is N(x / 2, 0.05 I).
+    @Test func gaussianLinearPosteriorMatchesTheAnalyticOne() throws {
+        let d = 3
+        let prior = try GaussianPrior(mean: [Double](repeating: 0, count: d), std: [Double](repeating: 0.1.squareRoot(), count: d))
+        var rng = Philox(seed: 21)
+        let theta = prior.sample(3000, rng: &rng)
+        let sims = try runSimulations(theta: theta, outputs: d, workers: 2, seed: 5) { _, th, x, rng in
+            for j in 0..<th.count { x[j] = th[j] + 0.1.squareRoot() * rng.normal() }
+            return 0
+        }
+        var config = MaskedAutoregressiveFlow.Configuration()
+        config.hiddenFeatures = 32; config.transforms = 3
+        let npe = NPE(prior: prior, configuration: config)
+        try npe.appendSimulations(theta: sims.theta, x: sims.x)
+        var training = NPE.defaultTraining
+        training.maxEpochs = 150; training.learningRate = 2e-3
+        let result = try npe.train(training)
+        #expect(result.epochs > 5)
+
+        let xo = Tensor([0.3, -0.2, 0.1])
+        let (samples, report) = try npe.posterior().sample(4000, x: xo, rng: &rng)
+        #expect(report.status == .complete && report.acceptanceRate == 1)
+        for j in 0..<d {
+            let col = (0..<4000).map { samples.scalars[$0 * d + j] }
+            let mean = col.reduce(0, +) / 4000
+            let variance = col.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 4000
+            #expect(abs(mean - xo.scalars[j] / 2) < 0.04, "mean[\(j)] = \(mean), exact \(xo.scalars[j] / 2)")
+            #expect(abs(variance - 0.05) < 0.015, "var[\(j)] = \(variance), exact 0.05")
+        }
+    }
+
+    @Test func rejectionSamplingRespectsTheBudget() throws {
+        // An estimator trained on a wide box but a prior support that it mostly misses.
+        let prior = IndependentPrior.boxUniform(low: [0], high: [0.01])
+        let npe = NPE(prior: prior)
+        var rng = Philox(seed: 3)
+        let theta = rng.uniform([200, 1], low: -5, high: 5)
+        try npe.appendSimulations(theta: theta, x: theta * 2)
+        var training = NPE.defaultTraining
+        training.maxEpochs = 2
+        try npe.train(training)
+        let (samples, report) = try npe.posterior().sample(1000, x: Tensor([3.0]), rng: &rng, maxProposals: 5000)
+        #expect(report.status == .budgetExhausted)
+        #expect(report.proposed == 5000 && samples.shape[0] == report.accepted && report.accepted < 1000)
+    }
+
+    @Test func trainingWithoutDataIsAnError() {
+        let npe = NPE(prior: IndependentPrior.boxUniform(low: [0], high: [1]))
+        #expect(throws: InferenceError.self) { try npe.train() }
+        #expect(throws: InferenceError.self) { try npe.posterior() }
+        #expect(throws: InferenceError.self) { try npe.appendSimulations(theta: Tensor.zeros([3, 2]), x: Tensor.zeros([3, 1])) }
+    }
+}

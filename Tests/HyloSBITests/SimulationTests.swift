@@ -1,0 +1,48 @@
+import Testing
+import HyloCore
+@testable import HyloSBI
+
+@Suite struct SimulationTests {
+    /// x = θ + noise; invalid when θ₀ > 0.8 (code 1); NaN when θ₁ > 0.9.
+    let simulator: (Int, UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, inout Philox) -> Int32 = { _, th, x, rng in
+        if th[0] > 0.8 { return 1 }
+        x[0] = th[0] + 0.1 * rng.normal()
+        x[1] = th[1] > 0.9 ? .nan : th[1] + 0.1 * rng.normal()
+        return 0
+    }
+
+    @Test func resultsDoNotDependOnTheNumberOfWorkers() throws {
+        var rng = Philox(seed: 4)
+        let theta = rng.uniform([2000, 2])
+        let one = try runSimulations(theta: theta, outputs: 2, workers: 1, seed: 11, simulator: simulator)
+        let four = try runSimulations(theta: theta, outputs: 2, workers: 4, seed: 11, simulator: simulator)
+        #expect(one.x.scalars.elementsEqual(four.x.scalars) { $0.bitPattern == $1.bitPattern })
+        #expect(one.valid == four.valid)
+        let other = try runSimulations(theta: theta, outputs: 2, workers: 2, seed: 12, simulator: simulator)
+        #expect(!other.x.scalars.elementsEqual(one.x.scalars) { $0.bitPattern == $1.bitPattern })
+    }
+
+    @Test func invalidAndNonFiniteSimulationsAreCounted() throws {
+        let theta = Tensor(rows: [[0.1, 0.1], [0.9, 0.1], [0.1, 0.95], [0.2, 0.3]])
+        let r = try runSimulations(theta: theta, outputs: 2, workers: 2, seed: 1, simulator: simulator)
+        #expect(r.valid == [true, false, false, true])
+        #expect(r.failedCount == 1 && r.nonFiniteCount == 1 && r.validCount == 2)
+        // NPE keeps only the valid ones.
+        let npe = NPE(prior: IndependentPrior.boxUniform(low: [0, 0], high: [1, 1]))
+        let kept = try npe.appendSimulations(theta: r.theta, x: r.x)
+        #expect(kept.kept == 2 && kept.excluded == 2 && npe.excludedCount == 2)
+    }
+
+    @Test func negativeCodeAborts() {
+        #expect(throws: SimulationError.self) {
+            try runSimulations(theta: Tensor.zeros([100, 1]), outputs: 1, workers: 2, seed: 0) { i, _, _, _ in i == 37 ? -5 : 0 }
+        }
+    }
+
+    @Test func progressCancels() {
+        #expect(throws: SimulationError.self) {
+            try runSimulations(theta: Tensor.zeros([1000, 1]), outputs: 1, workers: 2, seed: 0,
+                               progress: { done, _ in done < 100 }) { _, _, x, _ in x[0] = 1; return 0 }
+        }
+    }
+}
