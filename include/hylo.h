@@ -231,6 +231,152 @@ hylo_status hylo_mlp_save(const hylo_mlp *mlp, const char *path);
  *  written by Hylo or holds another kind of object. Since 0.1. */
 hylo_status hylo_mlp_load(const char *path, hylo_mlp **out);
 
+/* ---------------------------------------------------------------------------------------------
+ * Simulation-based inference: priors, simulations, neural posterior estimation (NPE)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct hylo_prior hylo_prior;
+
+/** Kinds of one-dimensional marginals for hylo_prior_create_independent, each with two
+ *  parameters (a, b). */
+#define HYLO_MARGINAL_UNIFORM   1 /* U[a, b], a < b */
+#define HYLO_MARGINAL_NORMAL    2 /* N(mean a, std b) */
+#define HYLO_MARGINAL_LOGNORMAL 3 /* log θ ~ N(a, b²) */
+#define HYLO_MARGINAL_GAMMA     4 /* shape a, rate b */
+#define HYLO_MARGINAL_BETA      5 /* Beta(a, b) on (0, 1) */
+
+/** A box-uniform prior: θ_i ~ U[low_i, high_i] for i < dim, with low_i < high_i. Since 0.1. */
+hylo_status hylo_prior_create_box_uniform(const double *low, const double *high, size_t dim, hylo_prior **out);
+
+/** A multivariate normal prior N(mean, covariance); covariance is dim × dim, row-major, symmetric
+ *  positive definite (HYLO_E_NUMERICAL otherwise). Since 0.1. */
+hylo_status hylo_prior_create_gaussian(const double *mean, const double *covariance, size_t dim,
+                                       hylo_prior **out);
+
+/** A product of independent marginals: kinds[i] is a HYLO_MARGINAL_* constant and
+ *  params[2i], params[2i+1] its parameters (params has 2·dim entries). Since 0.1. */
+hylo_status hylo_prior_create_independent(const int32_t *kinds, const double *params, size_t dim,
+                                          hylo_prior **out);
+
+/** Releases a prior; NULL is allowed. Objects built from it keep their own copy. Since 0.1. */
+void hylo_prior_free(hylo_prior *prior);
+
+/** The prior's dimension in *out. Since 0.1. */
+hylo_status hylo_prior_dimension(const hylo_prior *prior, size_t *out);
+
+/** n draws (out: n × dim) from the prior, reproducible for a seed. Thread-safe on a shared
+ *  handle. Since 0.1. */
+hylo_status hylo_prior_sample(const hylo_prior *prior, size_t n, uint64_t seed, double *out);
+
+/** Log-density of n points theta (n × dim) in out (n); -INFINITY outside the support.
+ *  Thread-safe on a shared handle. Since 0.1. */
+hylo_status hylo_prior_log_prob(const hylo_prior *prior, const double *theta, size_t n, double *out);
+
+/**
+ * A simulator: writes x (dim_x values) for one parameter vector theta (dim_theta values). `seed`
+ * is this simulation's own seed (derived from the run's seed and the simulation's index): a
+ * stochastic simulator should draw its randomness from it, so results do not depend on the
+ * number of workers. Return 0 on success, > 0 to mark this simulation invalid (it is counted and
+ * left out), < 0 to abort the whole run (reported as HYLO_E_CALLBACK with the code).
+ * With "num_workers" > 1 it is called concurrently from library worker threads: it must be
+ * reentrant.
+ */
+typedef int32_t (*hylo_simulator_fn)(const double *theta, size_t dim_theta, double *x, size_t dim_x,
+                                     uint64_t seed, void *user_data);
+
+/**
+ * Runs `simulator` on each of the n rows of theta (n × dim_theta), writing x_out (n × dim_x).
+ * Rows of simulations that failed (callback > 0) or returned NaN/Inf are written as NaN, and
+ * `status_out` (n entries, may be NULL) receives 0 for a valid simulation, the callback's code
+ * for a failed one and -1 for a non-finite one; *n_invalid (may be NULL) counts both kinds.
+ *
+ * Options (default): "num_workers" int 1…1024 (1), "seed" int ≥ 0 (0).
+ * The progress callback (stage "simulate", done/total simulations) runs on one thread at a time,
+ * possibly a worker thread; non-zero cancels (HYLO_E_CANCELLED).
+ * Since 0.1.
+ */
+hylo_status hylo_simulate(hylo_simulator_fn simulator, void *user_data, const double *theta, size_t n,
+                          size_t dim_theta, size_t dim_x, const hylo_options *opts,
+                          hylo_progress_fn progress, void *progress_data, double *x_out,
+                          int32_t *status_out, size_t *n_invalid);
+
+typedef struct hylo_npe hylo_npe;
+typedef struct hylo_posterior hylo_posterior;
+
+/**
+ * Neural posterior estimation for a prior (copied). The density estimator is a conditional
+ * masked autoregressive flow; z-scoring of θ and x is fitted to the first training data.
+ *
+ * Options (default, sbi's): "density_estimator" string maf (maf); "hidden_features" int (50);
+ * "num_transforms" int (5); "num_blocks" int (2); "seed" int ≥ 0 (0), for the initial weights.
+ * Since 0.1.
+ */
+hylo_status hylo_npe_create(const hylo_prior *prior, const hylo_options *opts, hylo_npe **out);
+
+/** Releases an NPE object; NULL is allowed. Since 0.1. */
+void hylo_npe_free(hylo_npe *npe);
+
+/**
+ * Adds n simulations: theta (n × prior dimension) and x (n × dim_x, the same dim_x every time).
+ * Rows whose x holds NaN or ±Inf are left out and counted in *n_excluded (may be NULL), as sbi
+ * does. theta must be finite. Since 0.1.
+ */
+hylo_status hylo_npe_append_simulations(hylo_npe *npe, const double *theta, const double *x, size_t n,
+                                        size_t dim_x, size_t *n_excluded);
+
+/**
+ * Trains (or, after more simulations were appended, continues training) by maximum likelihood.
+ *
+ * Options (default, sbi's): "training_batch_size" int (200); "learning_rate" double (5e-4);
+ * "validation_fraction" double in [0, 0.5] (0.1); "stop_after_epochs" int (20);
+ * "max_num_epochs" int (2^31 − 1); "clip_max_norm" double, 0 = off (5); "seed" int (0), for the
+ * split and shuffling. Progress: stage "train", once per epoch, with the validation loss;
+ * cancelling keeps the best weights so far. Since 0.1.
+ */
+hylo_status hylo_npe_train(hylo_npe *npe, const hylo_options *opts, hylo_progress_fn progress,
+                           void *user_data);
+
+/** Epochs run, best validation loss and stop reason ("converged", "max_epochs", "cancelled") of
+ *  the last training; any pointer may be NULL. Since 0.1. */
+hylo_status hylo_npe_training_result(const hylo_npe *npe, int64_t *epochs, double *best_loss,
+                                     const char **stop_reason);
+
+/** The posterior of a trained NPE (an independent copy; HYLO_E_STATE if untrained). Since 0.1. */
+hylo_status hylo_npe_build_posterior(const hylo_npe *npe, hylo_posterior **out);
+
+/** Releases a posterior; NULL is allowed. Since 0.1. */
+void hylo_posterior_free(hylo_posterior *posterior);
+
+/** The parameter and data dimensions; either pointer may be NULL. Since 0.1. */
+hylo_status hylo_posterior_dimensions(const hylo_posterior *posterior, size_t *dim_theta, size_t *dim_x);
+
+/**
+ * Draws n samples (out: n × dim_theta) from the posterior at observation x (dim_x values), by
+ * rejecting the estimator's draws outside the prior's support. Reproducible for a seed.
+ * Options: "max_proposals" int (max(100 n, 100000)): the budget of draws. When the budget runs
+ * out first, the samples found so far are written, *n_out tells how many, and the call returns
+ * HYLO_E_BUDGET. *n_out and *acceptance_rate (may be NULL) report the count and the fraction of
+ * draws inside the support. Thread-safe on a shared handle. Since 0.1.
+ */
+hylo_status hylo_posterior_sample(const hylo_posterior *posterior, const double *x, size_t dim_x, size_t n,
+                                  uint64_t seed, const hylo_options *opts, double *out, size_t *n_out,
+                                  double *acceptance_rate);
+
+/**
+ * log p(θ | x) at n points theta (n × dim_theta) for one observation x, in out (n): the
+ * estimator's density renormalized by its mass inside the prior's support (estimated from 10,000
+ * draws with `seed`), -INFINITY outside the support. Thread-safe on a shared handle. Since 0.1.
+ */
+hylo_status hylo_posterior_log_prob(const hylo_posterior *posterior, const double *theta, size_t n,
+                                    const double *x, size_t dim_x, uint64_t seed, double *out);
+
+/** Saves the posterior (prior, z-scoring, architecture, weights) to a safetensors file. Since 0.1. */
+hylo_status hylo_posterior_save(const hylo_posterior *posterior, const char *path);
+
+/** Loads a posterior saved by hylo_posterior_save; it samples bit-identically for the same seed.
+ *  HYLO_E_IO or HYLO_E_FILE_FORMAT as hylo_mlp_load. Since 0.1. */
+hylo_status hylo_posterior_load(const char *path, hylo_posterior **out);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -59,3 +59,27 @@ import HyloNN
         #expect(throws: InferenceError.self) { try npe.appendSimulations(theta: Tensor.zeros([3, 2]), x: Tensor.zeros([3, 1])) }
     }
 }
+
+@Suite struct PosteriorFileTests {
+    @Test(arguments: [false, true])
+    func savedPosteriorSamplesBitIdentically(gaussian: Bool) throws {
+        let prior: Prior = gaussian ? try GaussianPrior(mean: [0, 1], covariance: [[1, 0.3], [0.3, 2]])
+            : IndependentPrior([.uniform(low: -2, high: 2), .logNormal(mu: 0, sigma: 0.5)])
+        var rng = Philox(seed: 1)
+        let theta = prior.sample(300, rng: &rng)
+        var config = MaskedAutoregressiveFlow.Configuration()
+        config.hiddenFeatures = 8; config.transforms = 2
+        let npe = NPE(prior: prior, configuration: config)
+        try npe.appendSimulations(theta: theta, x: theta.sin() + rng.normal([300, 2], std: 0.1))
+        var training = NPE.defaultTraining
+        training.maxEpochs = 3
+        try npe.train(training)
+        let posterior = try npe.posterior()
+        let bytes = try posterior.checkpoint().encoded()
+        let loaded = try Posterior.load(Checkpoint.decode(bytes, kind: Posterior.checkpointKind))
+        var r1 = Philox(seed: 7), r2 = Philox(seed: 7)
+        let a = posterior.sample(500, x: Tensor([0.2, 0.4]), rng: &r1).samples
+        let b = loaded.sample(500, x: Tensor([0.2, 0.4]), rng: &r2).samples
+        #expect(a.scalars.elementsEqual(b.scalars) { $0.bitPattern == $1.bitPattern })
+    }
+}

@@ -82,7 +82,10 @@ public final class MaskedAutoregressiveFlow: ConditionalDensityEstimator {
     /// After layer k, column j of the output is column `permutations[k][j]` of the input.
     let permutations: [[Int]]
 
-    public init(parameterDimension d: Int, contextDimension c: Int, configuration: Configuration = .init()) {
+    /// A new flow with initial weights and permutations drawn from `configuration.seed` (or the
+    /// given permutations, when rebuilding a saved flow).
+    public init(parameterDimension d: Int, contextDimension c: Int, configuration: Configuration = .init(),
+                permutations stored: [[Int]]? = nil) {
         self.configuration = configuration
         parameterDimension = d
         contextDimension = c
@@ -91,9 +94,16 @@ public final class MaskedAutoregressiveFlow: ConditionalDensityEstimator {
             MaskedAffineTransform(features: d, contextFeatures: c, hiddenFeatures: configuration.hiddenFeatures,
                                   blocks: configuration.blocks, rng: &rng)
         }
-        permutations = (0..<configuration.transforms).map { _ in rng.permutation(d) }
+        let drawn = (0..<configuration.transforms).map { _ in rng.permutation(d) }
+        permutations = stored ?? drawn
         thetaScaling = Standardization(identity: d)
         contextScaling = Standardization(identity: c)
+    }
+
+    /// Sets the z-scoring (when loading a saved flow).
+    public func setStandardization(theta: Standardization, context: Standardization) {
+        thetaScaling = theta
+        contextScaling = context
     }
 
     /// Fits the z-scoring of θ and x to training data.

@@ -10,6 +10,8 @@ public struct SimulationOutcome {
     public var x: Tensor
     /// Whether simulation i succeeded and returned only finite values.
     public var valid: [Bool]
+    /// What each simulator call returned (0, or a positive code for a failed simulation).
+    public var codes: [Int32]
     /// Simulations whose callback returned a positive code (marked invalid by the simulator).
     public var failedCount: Int
     /// Simulations that returned NaN or ±Inf.
@@ -79,7 +81,7 @@ public func runSimulations(
             nonFinite += 1; valid[i] = false
         }
     }
-    return SimulationOutcome(theta: theta, x: Tensor(shape: [n, outputs], scalars: x), valid: valid,
+    return SimulationOutcome(theta: theta, x: Tensor(shape: [n, outputs], scalars: x), valid: valid, codes: codes,
                              failedCount: failed, nonFiniteCount: nonFinite)
 }
 

@@ -9,6 +9,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
+static int32_t reject_all(const double *t, size_t dt, double *x, size_t dx, uint64_t seed, void *u) {
+    (void)t; (void)dt; (void)x; (void)dx; (void)seed; (void)u;
+    return 3;
+}
+
+static int32_t abort_run(const double *t, size_t dt, double *x, size_t dx, uint64_t seed, void *u) {
+    (void)t; (void)dt; (void)x; (void)dx; (void)seed; (void)u;
+    return -7;
+}
+
 static void write_file(const char *path, const void *bytes, size_t n) {
     FILE *f = fopen(path, "wb");
     if (f) { fwrite(bytes, 1, n, f); fclose(f); }
@@ -126,6 +136,86 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_mlp_load("bad_flipped.safetensors", &out));
     }
     EXPECT(out == NULL);
+
+    /* ---- simulation-based inference ---- */
+    {
+        const double lo[2] = {0, 0}, hi[2] = {1, 1}, bad_hi[2] = {1, -1}, mean[2] = {0, 0};
+        const double cov[4] = {1, 0, 0, 1}, not_spd[4] = {1, 2, 2, 1}, asym[4] = {1, 0.5, 0, 1};
+        const int32_t kinds[2] = {HYLO_MARGINAL_UNIFORM, HYLO_MARGINAL_GAMMA}, bad_kinds[2] = {HYLO_MARGINAL_UNIFORM, 42};
+        const double params[4] = {0, 1, 2, 1}, bad_params[4] = {0, 1, -2, 1};
+        double th[8] = {0.5, 0.5, 0.2, 0.2, 0.1, 0.9, 0.3, 0.3}, xs[8] = {1, 2, 3, 4, 5, 6, 7, 8}, lp[4];
+        hylo_prior *p = NULL, *pout = NULL;
+        hylo_npe *npe = NULL, *nout = NULL;
+        hylo_posterior *post = NULL, *qout = NULL;
+        size_t k = 0;
+        EXPECT_OK(hylo_prior_create_box_uniform(lo, hi, 2, &p));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_prior_create_box_uniform(NULL, hi, 2, &pout));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_prior_create_box_uniform(lo, hi, 0, &pout));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_prior_create_box_uniform(lo, bad_hi, 2, &pout));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_prior_create_box_uniform(nan_x, hi, 2, &pout));
+        EXPECT_ERROR(HYLO_E_NUMERICAL, hylo_prior_create_gaussian(mean, not_spd, 2, &pout));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_prior_create_gaussian(mean, asym, 2, &pout));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_prior_create_gaussian(mean, cov, 2, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_prior_create_independent(bad_kinds, params, 2, &pout));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_prior_create_independent(kinds, bad_params, 2, &pout));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_prior_create_independent(NULL, params, 2, &pout));
+        EXPECT(pout == NULL);
+        hylo_prior_free(NULL);
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_prior_dimension(NULL, &k));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_prior_sample(p, 4, 0, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_prior_sample(p, SIZE_MAX, 0, lp));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_prior_log_prob(p, NULL, 4, lp));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_prior_log_prob(p, nan_x, 2, lp));
+
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_simulate(NULL, NULL, th, 4, 2, 2, NULL, NULL, NULL, xs, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_simulate(reject_all, NULL, th, 0, 2, 2, NULL, NULL, NULL, xs, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_simulate(reject_all, NULL, nan_x, 2, 2, 2, NULL, NULL, NULL, xs, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_CALLBACK, hylo_simulate(abort_run, NULL, th, 4, 2, 2, NULL, NULL, NULL, xs, NULL, NULL));
+        EXPECT(strstr(hylo_last_error(), "returned -7") != NULL);
+        EXPECT_OK(hylo_options_set_int(o, "num_workers", 0));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_simulate(reject_all, NULL, th, 4, 2, 2, o, NULL, NULL, xs, NULL, NULL));
+        EXPECT_OK(hylo_options_clear(o));
+        {
+            int32_t status[4];
+            EXPECT_OK(hylo_simulate(reject_all, NULL, th, 4, 2, 2, NULL, NULL, NULL, xs, status, &k));
+            EXPECT(k == 4 && status[0] == 3 && isnan(xs[0]));
+            for (int i = 0; i < 8; i++) xs[i] = i + 1;
+        }
+
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npe_create(NULL, NULL, &nout));
+        EXPECT_OK(hylo_options_set_string(o, "density_estimator", "made"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_npe_create(p, o, &nout));
+        EXPECT_OK(hylo_options_clear(o));
+        EXPECT_OK(hylo_npe_create(p, NULL, &npe));
+        EXPECT_ERROR(HYLO_E_STATE, hylo_npe_train(npe, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_STATE, hylo_npe_build_posterior(npe, &qout));
+        EXPECT_ERROR(HYLO_E_STATE, hylo_npe_training_result(npe, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npe_append_simulations(npe, NULL, xs, 4, 2, NULL));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_npe_append_simulations(npe, nan_x, xs, 2, 2, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_npe_append_simulations(npe, th, xs, 4, 0, NULL));
+        EXPECT_OK(hylo_npe_append_simulations(npe, th, xs, 4, 2, &k));
+        EXPECT(k == 0);
+        EXPECT_ERROR(HYLO_E_SHAPE, hylo_npe_append_simulations(npe, th, xs, 2, 3, NULL));
+        EXPECT_OK(hylo_options_set_int(o, "max_num_epochs", 1));
+        EXPECT_OK(hylo_npe_train(npe, o, NULL, NULL));
+        EXPECT_OK(hylo_options_clear(o));
+        EXPECT_OK(hylo_npe_build_posterior(npe, &post));
+        EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_sample(post, xs, 3, 4, 0, NULL, lp, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_posterior_sample(post, nan_x, 2, 4, 0, NULL, lp, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_sample(post, xs, 2, 4, 0, NULL, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_sample(post, xs, 2, 0, 0, NULL, lp, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_log_prob(NULL, th, 4, xs, 2, 0, lp));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_posterior_log_prob(post, nan_x, 2, xs, 2, 0, lp));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_save(post, NULL));
+        EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_posterior_load("good.safetensors", &qout)); /* an MLP file */
+        EXPECT_ERROR(HYLO_E_IO, hylo_posterior_load("/nonexistent.safetensors", &qout));
+        EXPECT(qout == NULL && nout == NULL);
+        hylo_posterior_free(post);
+        hylo_posterior_free(NULL);
+        hylo_npe_free(npe);
+        hylo_npe_free(NULL);
+        hylo_prior_free(p);
+    }
 
     hylo_mlp_free(m);
     hylo_options_free(o);

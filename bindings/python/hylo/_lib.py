@@ -23,6 +23,12 @@ c_int64_p = ctypes.POINTER(ctypes.c_int64)
 c_char_pp = ctypes.POINTER(ctypes.c_char_p)
 c_void_pp = ctypes.POINTER(ctypes.c_void_p)
 
+c_int32_p = ctypes.POINTER(ctypes.c_int32)
+
+#: int32_t (*)(const double *theta, size_t dim_theta, double *x, size_t dim_x, uint64_t seed, void *user_data)
+SIMULATOR_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
+                                ctypes.c_uint64, ctypes.c_void_p)
+
 #: int32_t (*)(const char *stage, int64_t done, int64_t total, double loss, void *user_data)
 PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64,
                                ctypes.c_double, ctypes.c_void_p)
@@ -91,6 +97,31 @@ _PROTOTYPES = {
     "hylo_mlp_sizes": (_STATUS, [ctypes.c_void_p, c_size_t_p, c_size_t_p, c_size_t_p]),
     "hylo_mlp_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
     "hylo_mlp_load": (_STATUS, [ctypes.c_char_p, c_void_pp]),
+    "hylo_prior_create_box_uniform": (_STATUS, [c_double_p, c_double_p, ctypes.c_size_t, c_void_pp]),
+    "hylo_prior_create_gaussian": (_STATUS, [c_double_p, c_double_p, ctypes.c_size_t, c_void_pp]),
+    "hylo_prior_create_independent": (_STATUS, [c_int32_p, c_double_p, ctypes.c_size_t, c_void_pp]),
+    "hylo_prior_free": (None, [ctypes.c_void_p]),
+    "hylo_prior_dimension": (_STATUS, [ctypes.c_void_p, c_size_t_p]),
+    "hylo_prior_sample": (_STATUS, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint64, c_double_p]),
+    "hylo_prior_log_prob": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p]),
+    "hylo_simulate": (_STATUS, [SIMULATOR_FN, ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                ctypes.c_size_t, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p, c_double_p,
+                                c_int32_p, c_size_t_p]),
+    "hylo_npe_create": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, c_void_pp]),
+    "hylo_npe_free": (None, [ctypes.c_void_p]),
+    "hylo_npe_append_simulations": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t,
+                                              ctypes.c_size_t, c_size_t_p]),
+    "hylo_npe_train": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p]),
+    "hylo_npe_training_result": (_STATUS, [ctypes.c_void_p, c_int64_p, c_double_p, c_char_pp]),
+    "hylo_npe_build_posterior": (_STATUS, [ctypes.c_void_p, c_void_pp]),
+    "hylo_posterior_free": (None, [ctypes.c_void_p]),
+    "hylo_posterior_dimensions": (_STATUS, [ctypes.c_void_p, c_size_t_p, c_size_t_p]),
+    "hylo_posterior_sample": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_uint64,
+                                        ctypes.c_void_p, c_double_p, c_size_t_p, c_double_p]),
+    "hylo_posterior_log_prob": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
+                                          ctypes.c_uint64, c_double_p]),
+    "hylo_posterior_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
+    "hylo_posterior_load": (_STATUS, [ctypes.c_char_p, c_void_pp]),
 }
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():

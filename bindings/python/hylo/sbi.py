@@ -1,0 +1,247 @@
+"""Simulation-based inference in the shape of the `sbi` package.
+
+>>> from hylo import sbi
+>>> prior = sbi.BoxUniform(low=[-1, -1], high=[1, 1])
+>>> theta, x = sbi.simulate(simulator, prior, num_simulations=5000, num_workers=2, seed=0)
+>>> posterior = sbi.NPE(prior).append_simulations(theta, x).train()
+>>> samples = posterior.sample((1000,), x=x_o)
+>>> posterior.save("posterior.safetensors"); sbi.load("posterior.safetensors")
+"""
+
+from __future__ import annotations
+
+import ctypes
+import inspect
+import os
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from . import _lib
+from ._handles import Handle, ProgressThunk, as_matrix, options_or_null, pointer
+from ._lib import lib
+from .errors import BudgetExhausted, HyloError
+
+__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "Posterior", "load"]
+
+_MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
+
+
+class Prior(Handle):
+    """A prior over parameter vectors; build one with BoxUniform, Gaussian or Independent."""
+
+    _free = lib.hylo_prior_free
+
+    @property
+    def dim(self) -> int:
+        n = ctypes.c_size_t()
+        lib.hylo_prior_dimension(self._p(), ctypes.byref(n))
+        return n.value
+
+    def sample(self, sample_shape=(1,), seed: int = 0) -> np.ndarray:
+        """Draws of shape (n, dim), reproducible for a seed."""
+        n = int(np.prod(sample_shape))
+        out = np.empty((n, self.dim))
+        lib.hylo_prior_sample(self._p(), n, seed, pointer(out))
+        return out
+
+    def log_prob(self, theta) -> np.ndarray:
+        t = as_matrix(theta, self.dim, "theta")
+        out = np.empty(t.shape[0])
+        lib.hylo_prior_log_prob(self._p(), pointer(t), t.shape[0], pointer(out))
+        return out
+
+
+def _made(create, *args) -> Prior:
+    ptr = ctypes.c_void_p()
+    create(*args, ctypes.byref(ptr))
+    prior = Prior.__new__(Prior)
+    Handle.__init__(prior, ptr)
+    return prior
+
+
+def BoxUniform(low: Sequence[float], high: Sequence[float]) -> Prior:
+    """θᵢ ~ U[lowᵢ, highᵢ] independently (sbi.utils.BoxUniform)."""
+    lo, hi = np.ascontiguousarray(low, float).ravel(), np.ascontiguousarray(high, float).ravel()
+    if lo.shape != hi.shape:
+        raise ValueError(f"low has {lo.size} entries but high has {hi.size}")
+    return _made(lib.hylo_prior_create_box_uniform, pointer(lo), pointer(hi), lo.size)
+
+
+def Gaussian(mean: Sequence[float], covariance) -> Prior:
+    """A multivariate normal N(mean, covariance)."""
+    m = np.ascontiguousarray(mean, float).ravel()
+    c = np.ascontiguousarray(covariance, float)
+    if c.shape != (m.size, m.size):
+        raise ValueError(f"covariance has shape {c.shape}; expected ({m.size}, {m.size})")
+    return _made(lib.hylo_prior_create_gaussian, pointer(m), pointer(c), m.size)
+
+
+def Independent(marginals: Sequence[tuple]) -> Prior:
+    """A product of 1-D marginals, each ("uniform", low, high), ("normal", mean, std),
+    ("lognormal", mu, sigma), ("gamma", shape, rate) or ("beta", a, b)."""
+    try:
+        kinds = np.array([_MARGINALS[m[0]] for m in marginals], dtype=np.int32)
+    except KeyError as error:
+        raise ValueError(f"unknown marginal {error}; use one of {', '.join(_MARGINALS)}") from None
+    params = np.ascontiguousarray([[m[1], m[2]] for m in marginals], float)
+    return _made(lib.hylo_prior_create_independent, kinds.ctypes.data_as(_lib.c_int32_p), pointer(params), len(kinds))
+
+
+def simulate(simulator: Callable, prior: Prior, num_simulations: int, num_workers: int = 1, seed: int = 0,
+             theta=None, progress=None):
+    """Draws θ from the prior (or uses `theta`) and runs `simulator` on each row.
+
+    `simulator(theta)` or `simulator(theta, rng)` (rng: a numpy Generator seeded for that
+    simulation) returns x as an array; returning None marks the simulation invalid (its x is NaN,
+    so NPE leaves it out); raising aborts the run and re-raises. Returns (theta, x) as arrays.
+    """
+    th = prior.sample((num_simulations,), seed=seed) if theta is None else as_matrix(theta, prior.dim, "theta")
+    takes_rng = len(inspect.signature(simulator).parameters) >= 2
+    first = np.asarray(simulator(th[0], np.random.default_rng(seed)) if takes_rng else simulator(th[0]), float).ravel()
+    dim_x = first.size
+    errors = []
+
+    def call(theta_ptr, dim_theta, x_ptr, n_x, sim_seed, _user):
+        try:
+            t = np.ctypeslib.as_array(theta_ptr, shape=(dim_theta,)).copy()
+            result = simulator(t, np.random.default_rng(sim_seed)) if takes_rng else simulator(t)
+            if result is None:
+                return 1
+            values = np.asarray(result, float).ravel()
+            if values.size != n_x:
+                raise ValueError(f"the simulator returned {values.size} values; the first call returned {n_x}")
+            np.ctypeslib.as_array(x_ptr, shape=(n_x,))[:] = values
+            return 0
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+            return -1
+
+    callback = _lib.SIMULATOR_FN(call)
+    thunk = ProgressThunk(progress)
+    x = np.empty((th.shape[0], dim_x))
+    opts = options_or_null({"num_workers": num_workers, "seed": seed})
+    try:
+        lib.hylo_simulate(callback, None, pointer(th), th.shape[0], th.shape[1], dim_x, opts and opts._p(),
+                          thunk.c, None, pointer(x), None, None)
+    except HyloError as error:
+        if errors:
+            raise errors[0] from None
+        thunk.reraise(error)
+    return th, x
+
+
+class Posterior(Handle):
+    """p(θ | x) from a trained estimator, for any observation x (amortized)."""
+
+    _free = lib.hylo_posterior_free
+
+    def __init__(self, ptr):
+        super().__init__(ptr)
+        self.default_x = None
+
+    @property
+    def dims(self) -> tuple[int, int]:
+        a, b = ctypes.c_size_t(), ctypes.c_size_t()
+        lib.hylo_posterior_dimensions(self._p(), ctypes.byref(a), ctypes.byref(b))
+        return a.value, b.value
+
+    def set_default_x(self, x) -> "Posterior":
+        self.default_x = np.ascontiguousarray(x, float).ravel()
+        return self
+
+    def _x(self, x):
+        if x is None:
+            if self.default_x is None:
+                raise ValueError("pass x= or call set_default_x first")
+            return self.default_x
+        return np.ascontiguousarray(x, float).ravel()
+
+    def sample(self, sample_shape=(1,), x=None, seed: int = 0, max_proposals: Optional[int] = None) -> np.ndarray:
+        """Samples of shape (n, dim θ) at x. Raises BudgetExhausted (with `.samples` and
+        `.acceptance_rate`) when the proposal budget runs out first."""
+        xo = self._x(x)
+        n = int(np.prod(sample_shape))
+        d, _ = self.dims
+        out = np.empty((n, d))
+        n_out, rate = ctypes.c_size_t(), ctypes.c_double()
+        opts = options_or_null({"max_proposals": max_proposals} if max_proposals else None)
+        try:
+            lib.hylo_posterior_sample(self._p(), pointer(xo), xo.size, n, seed, opts and opts._p(), pointer(out),
+                                      ctypes.byref(n_out), ctypes.byref(rate))
+        except BudgetExhausted as error:
+            error.samples = out[:n_out.value].copy()
+            error.acceptance_rate = rate.value
+            raise
+        self.acceptance_rate = rate.value
+        return out
+
+    def log_prob(self, theta, x=None, seed: int = 0) -> np.ndarray:
+        xo = self._x(x)
+        d, _ = self.dims
+        t = as_matrix(theta, d, "theta")
+        out = np.empty(t.shape[0])
+        lib.hylo_posterior_log_prob(self._p(), pointer(t), t.shape[0], pointer(xo), xo.size, seed, pointer(out))
+        return out
+
+    def save(self, path) -> None:
+        lib.hylo_posterior_save(self._p(), os.fsencode(path))
+
+
+def load(path) -> Posterior:
+    """Loads a posterior saved by Posterior.save (in any process); it samples bit-identically."""
+    ptr = ctypes.c_void_p()
+    lib.hylo_posterior_load(os.fsencode(path), ctypes.byref(ptr))
+    return Posterior(ptr)
+
+
+class NPE(Handle):
+    """Neural posterior estimation, as sbi's NPE: `NPE(prior).append_simulations(theta, x).train()`.
+
+    Keywords are the options of hylo_npe_create: density_estimator ("maf"), hidden_features (50),
+    num_transforms (5), num_blocks (2), seed (0).
+    """
+
+    _free = lib.hylo_npe_free
+
+    def __init__(self, prior: Prior, density_estimator: str = "maf", **options):
+        ptr = ctypes.c_void_p()
+        opts = options_or_null({"density_estimator": density_estimator, **options})
+        lib.hylo_npe_create(prior._p(), opts and opts._p(), ctypes.byref(ptr))
+        super().__init__(ptr)
+        self.prior = prior
+        self.num_excluded = 0
+
+    def append_simulations(self, theta, x) -> "NPE":
+        t = as_matrix(theta, self.prior.dim, "theta")
+        xs = np.ascontiguousarray(x, float)
+        xs = xs.reshape(len(xs), -1) if xs.ndim != 2 else xs
+        if xs.shape[0] != t.shape[0]:
+            raise ValueError(f"theta has {t.shape[0]} rows but x has {xs.shape[0]}")
+        excluded = ctypes.c_size_t()
+        lib.hylo_npe_append_simulations(self._p(), pointer(t), pointer(xs), t.shape[0], xs.shape[1],
+                                        ctypes.byref(excluded))
+        self.num_excluded += excluded.value
+        return self
+
+    def train(self, progress=None, **options) -> Posterior:
+        """Trains with sbi's defaults (training_batch_size 200, learning_rate 5e-4,
+        validation_fraction 0.1, stop_after_epochs 20, clip_max_norm 5); returns the posterior."""
+        thunk = ProgressThunk(progress)
+        opts = options_or_null(options)
+        try:
+            lib.hylo_npe_train(self._p(), opts and opts._p(), thunk.c, None)
+        except HyloError as error:
+            thunk.reraise(error)
+        return self.build_posterior()
+
+    @property
+    def training_result(self) -> dict:
+        epochs, best, reason = ctypes.c_int64(), ctypes.c_double(), ctypes.c_char_p()
+        lib.hylo_npe_training_result(self._p(), ctypes.byref(epochs), ctypes.byref(best), ctypes.byref(reason))
+        return {"epochs": epochs.value, "best_validation_loss": best.value, "stop_reason": reason.value.decode()}
+
+    def build_posterior(self) -> Posterior:
+        ptr = ctypes.c_void_p()
+        lib.hylo_npe_build_posterior(self._p(), ctypes.byref(ptr))
+        return Posterior(ptr)

@@ -1,0 +1,94 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import hylo
+from hylo import sbi
+
+
+def gaussian_linear(theta, rng):
+    return theta + np.sqrt(0.1) * rng.normal(size=theta.shape)
+
+
+def test_priors():
+    box = sbi.BoxUniform([-1, 0], [1, 2])
+    s = box.sample((1000,), seed=1)
+    assert s.shape == (1000, 2) and s[:, 1].min() >= 0 and s[:, 1].max() <= 2
+    np.testing.assert_allclose(box.log_prob([[0, 1], [5, 1]]), [-np.log(4), -np.inf])
+    g = sbi.Gaussian([0, 0], [[1, 0.5], [0.5, 2]])
+    assert g.log_prob([[0, 0]])[0] == pytest.approx(-np.log(2 * np.pi) - 0.5 * np.log(1.75))
+    ind = sbi.Independent([("gamma", 2.0, 1.0), ("beta", 2.0, 3.0)])
+    assert ind.dim == 2 and (ind.sample((100,)) > 0).all()
+    with pytest.raises(ValueError, match="unknown marginal"):
+        sbi.Independent([("cauchy", 0, 1)])
+    with pytest.raises(hylo.InvalidArgumentError, match="low\\[0\\] = 1.0 is not below high\\[0\\]"):
+        sbi.BoxUniform([1], [0])
+
+
+def test_simulate_is_reproducible_across_workers_and_counts_invalid():
+    prior = sbi.BoxUniform([0, 0], [1, 1])
+
+    def sim(theta, rng):
+        if theta[0] > 0.9:
+            return None
+        return theta + rng.normal(size=2)
+
+    t1, x1 = sbi.simulate(sim, prior, 300, num_workers=1, seed=4)
+    t2, x2 = sbi.simulate(sim, prior, 300, num_workers=3, seed=4)
+    assert np.array_equal(t1, t2) and np.array_equal(x1, x2, equal_nan=True)
+    invalid = np.isnan(x1[:, 0])
+    assert invalid.sum() == (t1[:, 0] > 0.9).sum() > 0
+    npe = sbi.NPE(prior).append_simulations(t1, x1)
+    assert npe.num_excluded == invalid.sum()
+
+
+def test_simulator_exception_is_reraised():
+    def sim(theta):
+        if theta[0] > 0.5:
+            raise RuntimeError("simulator broke")
+        return theta
+
+    with pytest.raises(RuntimeError, match="simulator broke"):
+        sbi.simulate(sim, sbi.BoxUniform([0], [1]), 100, seed=1)
+
+
+def test_npe_on_gaussian_linear_matches_the_analytic_posterior(tmp_path):
+    prior = sbi.Gaussian(np.zeros(2), 0.1 * np.eye(2))
+    theta, x = sbi.simulate(gaussian_linear, prior, 2000, num_workers=2, seed=0)
+    npe = sbi.NPE(prior, hidden_features=32, num_transforms=3)
+    posterior = npe.append_simulations(theta, x).train(learning_rate=2e-3, max_num_epochs=200)
+    assert npe.training_result["epochs"] > 5
+    x_o = np.array([0.4, -0.2])
+    samples = posterior.sample((5000,), x=x_o, seed=1)
+    np.testing.assert_allclose(samples.mean(0), x_o / 2, atol=0.04)
+    np.testing.assert_allclose(samples.var(0), 0.05, atol=0.015)
+    # log-probabilities near the analytic ones at the posterior mean
+    lp = posterior.log_prob([x_o / 2], x=x_o)[0]
+    assert lp == pytest.approx(-np.log(2 * np.pi * 0.05), abs=0.3)
+
+    path = tmp_path / "posterior.safetensors"
+    posterior.save(path)
+    code = ("import numpy as np; from hylo import sbi; "
+            f"p = sbi.load({str(path)!r}); np.save({str(tmp_path / 's.npy')!r}, p.sample((5000,), x=[0.4, -0.2], seed=1))")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert np.load(tmp_path / "s.npy").tobytes() == samples.tobytes()
+
+
+def test_budget_exhaustion_returns_partial_samples():
+    prior = sbi.BoxUniform([0], [0.01])
+    theta = np.linspace(-5, 5, 100).reshape(-1, 1)
+    posterior = sbi.NPE(prior).append_simulations(theta, 2 * theta).train(max_num_epochs=2)
+    with pytest.raises(hylo.BudgetExhausted, match="raise max_proposals") as info:
+        posterior.sample((1000,), x=[3.0], max_proposals=2000)
+    assert len(info.value.samples) < 1000 and 0 <= info.value.acceptance_rate < 0.5
+
+
+def test_training_progress_cancels():
+    prior = sbi.BoxUniform([0], [1])
+    theta = prior.sample((400,))
+    npe = sbi.NPE(prior).append_simulations(theta, theta + 0.1)
+    with pytest.raises(hylo.Cancelled):
+        npe.train(progress=lambda stage, done, total, loss: done < 2)
+    assert npe.training_result["stop_reason"] == "cancelled"
