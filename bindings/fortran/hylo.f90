@@ -24,7 +24,25 @@ module hylo
   integer(c_int32_t), parameter :: HYLO_E_BUFFER_TOO_SMALL = -13
   integer(c_int32_t), parameter :: HYLO_E_INTERNAL = -99
 
+  integer(c_int32_t), parameter :: HYLO_MARGINAL_UNIFORM = 1
+  integer(c_int32_t), parameter :: HYLO_MARGINAL_NORMAL = 2
+  integer(c_int32_t), parameter :: HYLO_MARGINAL_LOGNORMAL = 3
+  integer(c_int32_t), parameter :: HYLO_MARGINAL_GAMMA = 4
+  integer(c_int32_t), parameter :: HYLO_MARGINAL_BETA = 5
+
   abstract interface
+    !> Simulator callback: fill x(dim_x) for theta(dim_theta); 0 ok, > 0 invalid, < 0 abort.
+    !> With num_workers > 1 it runs on several threads at once: make it pure (no SAVE state).
+    function hylo_simulator_fn(theta, dim_theta, x, dim_x, seed, user_data) bind(C) result(status)
+      import :: c_double, c_size_t, c_int64_t, c_ptr, c_int32_t
+      integer(c_size_t), value :: dim_theta, dim_x
+      real(c_double), intent(in) :: theta(dim_theta)
+      real(c_double), intent(out) :: x(dim_x)
+      integer(c_int64_t), value :: seed   ! the C uint64_t, as a signed 64-bit integer
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function
+
     !> Progress callback: return 0 to continue, non-zero to cancel.
     function hylo_progress_fn(stage, done, total, loss, user_data) bind(C) result(stop)
       import :: c_ptr, c_int64_t, c_double, c_int32_t
@@ -161,6 +179,145 @@ module hylo
       character(kind=c_char), dimension(*), intent(in) :: path
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: hylo_mlp_load
+    end function
+
+    ! ---- simulation-based inference ----
+    function hylo_prior_create_box_uniform(low, high, dim, out) bind(C, name="hylo_prior_create_box_uniform")
+      import :: c_double, c_size_t, c_ptr, c_int32_t
+      real(c_double), dimension(*), intent(in) :: low, high
+      integer(c_size_t), value :: dim
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_prior_create_box_uniform
+    end function
+    !> covariance(dim, dim): symmetric, so Fortran and C order agree.
+    function hylo_prior_create_gaussian(mean, covariance, dim, out) bind(C, name="hylo_prior_create_gaussian")
+      import :: c_double, c_size_t, c_ptr, c_int32_t
+      real(c_double), dimension(*), intent(in) :: mean, covariance
+      integer(c_size_t), value :: dim
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_prior_create_gaussian
+    end function
+    !> params(2, dim): params(:, i) are the two parameters of marginal i.
+    function hylo_prior_create_independent(kinds, params, dim, out) bind(C, name="hylo_prior_create_independent")
+      import :: c_double, c_size_t, c_ptr, c_int32_t
+      integer(c_int32_t), dimension(*), intent(in) :: kinds
+      real(c_double), dimension(*), intent(in) :: params
+      integer(c_size_t), value :: dim
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_prior_create_independent
+    end function
+    subroutine hylo_prior_free(prior) bind(C, name="hylo_prior_free")
+      import :: c_ptr
+      type(c_ptr), value :: prior
+    end subroutine
+    function hylo_prior_dimension(prior, out) bind(C, name="hylo_prior_dimension")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: prior
+      integer(c_size_t), intent(out) :: out
+      integer(c_int32_t) :: hylo_prior_dimension
+    end function
+    !> out(dim, n).
+    function hylo_prior_sample(prior, n, seed, out) bind(C, name="hylo_prior_sample")
+      import :: c_ptr, c_size_t, c_int64_t, c_double, c_int32_t
+      type(c_ptr), value :: prior
+      integer(c_size_t), value :: n
+      integer(c_int64_t), value :: seed
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_int32_t) :: hylo_prior_sample
+    end function
+    function hylo_prior_log_prob(prior, theta, n, out) bind(C, name="hylo_prior_log_prob")
+      import :: c_ptr, c_size_t, c_double, c_int32_t
+      type(c_ptr), value :: prior
+      real(c_double), dimension(*), intent(in) :: theta
+      integer(c_size_t), value :: n
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_int32_t) :: hylo_prior_log_prob
+    end function
+    !> theta(dim_theta, n) in, x_out(dim_x, n) out; status_out and n_invalid may be c_null_ptr.
+    function hylo_simulate(simulator, user_data, theta, n, dim_theta, dim_x, opts, progress, progress_data, &
+                           x_out, status_out, n_invalid) bind(C, name="hylo_simulate")
+      import :: c_funptr, c_ptr, c_double, c_size_t, c_int32_t
+      type(c_funptr), value :: simulator
+      type(c_ptr), value :: user_data
+      real(c_double), dimension(*), intent(in) :: theta
+      integer(c_size_t), value :: n, dim_theta, dim_x
+      type(c_ptr), value :: opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      real(c_double), dimension(*), intent(out) :: x_out
+      type(c_ptr), value :: status_out, n_invalid
+      integer(c_int32_t) :: hylo_simulate
+    end function
+    function hylo_npe_create(prior, opts, out) bind(C, name="hylo_npe_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: prior, opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_npe_create
+    end function
+    subroutine hylo_npe_free(npe) bind(C, name="hylo_npe_free")
+      import :: c_ptr
+      type(c_ptr), value :: npe
+    end subroutine
+    !> theta(dim_theta, n), x(dim_x, n).
+    function hylo_npe_append_simulations(npe, theta, x, n, dim_x, n_excluded) bind(C, name="hylo_npe_append_simulations")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: npe
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_npe_append_simulations
+    end function
+    function hylo_npe_train(npe, opts, progress, user_data) bind(C, name="hylo_npe_train")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: npe, opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: hylo_npe_train
+    end function
+    function hylo_npe_build_posterior(npe, out) bind(C, name="hylo_npe_build_posterior")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: npe
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_npe_build_posterior
+    end function
+    subroutine hylo_posterior_free(posterior) bind(C, name="hylo_posterior_free")
+      import :: c_ptr
+      type(c_ptr), value :: posterior
+    end subroutine
+    !> out(dim_theta, n).
+    function hylo_posterior_sample(posterior, x, dim_x, n, seed, opts, out, n_out, acceptance_rate) &
+        bind(C, name="hylo_posterior_sample")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: posterior
+      real(c_double), dimension(*), intent(in) :: x
+      integer(c_size_t), value :: dim_x, n
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_size_t), intent(out) :: n_out
+      real(c_double), intent(out) :: acceptance_rate
+      integer(c_int32_t) :: hylo_posterior_sample
+    end function
+    function hylo_posterior_log_prob(posterior, theta, n, x, dim_x, seed, out) bind(C, name="hylo_posterior_log_prob")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: posterior
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_int64_t), value :: seed
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_int32_t) :: hylo_posterior_log_prob
+    end function
+    function hylo_posterior_save(posterior, path) bind(C, name="hylo_posterior_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: posterior
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_posterior_save
+    end function
+    function hylo_posterior_load(path, out) bind(C, name="hylo_posterior_load")
+      import :: c_ptr, c_char, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_posterior_load
     end function
 
     function c_strlen(s) bind(C, name="strlen")

@@ -1,0 +1,112 @@
+!> NPE with a simulator written in Fortran: a Gaussian linear model x = theta + noise,
+!> theta ~ N(0, 0.1 I) in 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I). The simulator is a
+!> bind(C) function that draws its noise from the per-simulation seed Hylo passes, so it is pure
+!> and can run on Hylo's worker threads.
+module gaussian_linear_simulator
+  use, intrinsic :: iso_c_binding
+  implicit none
+contains
+  !> splitmix64 step (wrapping arithmetic on signed 64-bit integers) → uniform in (0, 1).
+  function uniform01(state) result(u)
+    integer(c_int64_t), intent(inout) :: state
+    real(c_double) :: u
+    integer(c_int64_t) :: z
+    state = state + int(z'3C6EF372FE94F82B', c_int64_t)  ! any odd increment mixes well
+    z = state
+    z = ieor(z, shiftr(z, 30)) * int(z'3F58476D1CE4E5B9', c_int64_t)
+    z = ieor(z, shiftr(z, 27)) * int(z'14D049BB133111EB', c_int64_t)
+    z = ieor(z, shiftr(z, 31))
+    u = (real(shiftr(z, 11), c_double) + 0.5d0) * 2.0d0**(-53)
+  end function
+
+  function simulate_gaussian_linear(theta, dim_theta, x, dim_x, seed, user_data) bind(C) result(status)
+    integer(c_size_t), value :: dim_theta, dim_x
+    real(c_double), intent(in) :: theta(dim_theta)
+    real(c_double), intent(out) :: x(dim_x)
+    integer(c_int64_t), value :: seed
+    type(c_ptr), value :: user_data
+    integer(c_int32_t) :: status
+    integer(c_int64_t) :: state
+    integer(c_size_t) :: i
+    real(c_double), parameter :: two_pi = 6.283185307179586d0
+    real(c_double) :: u1, u2
+    if (c_associated(user_data) .or. dim_x /= dim_theta) then
+      status = -1
+      return
+    end if
+    state = seed
+    do i = 1, dim_x
+      u1 = uniform01(state)
+      u2 = uniform01(state)
+      x(i) = theta(i) + sqrt(0.1d0) * sqrt(-2 * log(u1)) * cos(two_pi * u2)
+    end do
+    status = 0
+  end function
+end module
+
+program npe_fortran
+  use hylo
+  use gaussian_linear_simulator
+  use, intrinsic :: iso_c_binding
+  implicit none
+  integer, parameter :: n = 3000, m = 4000
+  type(c_ptr) :: prior, opts, npe, posterior, loaded
+  real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), x(2, n), x_o(2), s(2, m), s2(2, m), rate, mu(2), var(2)
+  integer(c_size_t) :: excluded, n_out
+  integer :: failures = 0, checks = 0
+
+  cov = reshape([0.1d0, 0d0, 0d0, 0.1d0], [2, 2])
+  x_o = [0.4d0, -0.2d0]
+  call expect(hylo_prior_create_gaussian(mean, cov, 2_c_size_t, prior) == HYLO_OK, "prior")
+  call expect(hylo_prior_sample(prior, int(n, c_size_t), 1_c_int64_t, theta) == HYLO_OK, "prior sample")
+  call expect(hylo_options_create(opts) == HYLO_OK, "options")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_workers"), 2_c_int64_t) == HYLO_OK, "workers")
+  call expect(hylo_simulate(c_funloc(simulate_gaussian_linear), c_null_ptr, theta, int(n, c_size_t), 2_c_size_t, &
+                            2_c_size_t, opts, c_null_funptr, c_null_ptr, x, c_null_ptr, c_null_ptr) == HYLO_OK, "simulate")
+
+  print '(a, 2f8.4, a, 2f8.4)', "noise mean ", sum(x - theta, dim=2) / n, "  variance ", &
+    sum((x - theta)**2, dim=2) / n
+  call expect(all(abs(sum((x - theta)**2, dim=2) / n - 0.1d0) < 0.01d0), "simulator noise variance")
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_int(opts, hylo_c_string("hidden_features"), 32_c_int64_t) == HYLO_OK, "hidden")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_transforms"), 3_c_int64_t) == HYLO_OK, "transforms")
+  call expect(hylo_npe_create(prior, opts, npe) == HYLO_OK, "npe")
+  call expect(hylo_npe_append_simulations(npe, theta, x, int(n, c_size_t), 2_c_size_t, excluded) == HYLO_OK &
+              .and. excluded == 0, "append")
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_double(opts, hylo_c_string("learning_rate"), 1d-3) == HYLO_OK, "lr")
+  call expect(hylo_npe_train(npe, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "train")
+  call expect(hylo_npe_build_posterior(npe, posterior) == HYLO_OK, "posterior")
+  call expect(hylo_posterior_sample(posterior, x_o, 2_c_size_t, int(m, c_size_t), 7_c_int64_t, c_null_ptr, s, &
+                                    n_out, rate) == HYLO_OK .and. n_out == m, "sample")
+  mu = sum(s, dim=2) / m
+  var = sum((s - spread(mu, 2, m))**2, dim=2) / m
+  print '(a, 2f8.4, a, 2f8.4, a)', "posterior mean ", mu, "  (exact ", x_o / 2, ")"
+  print '(a, 2f8.4, a)', "posterior var  ", var, "  (exact  0.0500  0.0500)"
+  call expect(all(abs(mu - x_o / 2) < 0.04d0), "posterior mean")
+  call expect(all(abs(var - 0.05d0) < 0.015d0), "posterior variance")
+
+  call expect(hylo_posterior_save(posterior, hylo_c_string("npe_fortran.safetensors")) == HYLO_OK, "save")
+  call expect(hylo_posterior_load(hylo_c_string("npe_fortran.safetensors"), loaded) == HYLO_OK, "load")
+  call expect(hylo_posterior_sample(loaded, x_o, 2_c_size_t, int(m, c_size_t), 7_c_int64_t, c_null_ptr, s2, &
+                                    n_out, rate) == HYLO_OK, "sample loaded")
+  call expect(all(s == s2), "bit-identical reload")
+
+  call hylo_posterior_free(loaded)
+  call hylo_posterior_free(posterior)
+  call hylo_npe_free(npe)
+  call hylo_options_free(opts)
+  call hylo_prior_free(prior)
+  print '(i0, a, i0, a)', checks - failures, " passed, ", failures, " failed"
+  if (failures > 0) error stop 1
+contains
+  subroutine expect(cond, what)
+    logical, intent(in) :: cond
+    character(len=*), intent(in) :: what
+    checks = checks + 1
+    if (.not. cond) then
+      failures = failures + 1
+      print *, "FAILED: ", what, " (", hylo_error_message(), ")"
+    end if
+  end subroutine
+end program
