@@ -37,12 +37,13 @@ let package = Package(
         .target(name: "HyloCore", dependencies: ["CBLAS", "CFFTW"], swiftSettings: swift5),
         .target(name: "HyloNN", dependencies: ["HyloCore"], swiftSettings: swift5),
         .target(name: "HyloSBI", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .target(name: "HyloTasks", dependencies: ["HyloSBI"], swiftSettings: swift5),
         .target(
             name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
-        .executableTarget(name: "hylo", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
-        .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI"], swiftSettings: swift5),
+        .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),
     ]
 )

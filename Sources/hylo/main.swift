@@ -11,6 +11,8 @@ func usage() -> Never {
       demo                 run the built-in demonstration (no downloads)
       version              print the version
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
+      bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--out DIR]
+                           NPE on an sbibm task, C2ST against the reference (benchmarks/run sbi)
     """)
     exit(2)
 }
@@ -18,8 +20,14 @@ func usage() -> Never {
 switch arguments.first {
 case "demo": runDemo()
 case "version": print("hylo 0.1.0")
-case "bench":
-    guard arguments.count >= 2, arguments[1] == "engine" else { usage() }
+case "bench" where arguments.count >= 2 && arguments[1] == "engine":
     runEngineBenchmark(steps: arguments.count > 2 ? Int(arguments[2]) ?? 200 : 200)
+case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
+    // hylo bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--out DIR]
+    var options: [String: String] = [:]
+    var i = 4
+    while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
+    runSBIBenchmark(task: arguments[2], budget: Int(options["--budget"] ?? "") ?? 10_000,
+                    epochs: Int(options["--epochs"] ?? ""), sbibmRoot: arguments[3], outputDirectory: options["--out"])
 default: usage()
 }
