@@ -91,11 +91,6 @@ public func hylo_mlp_train(_ mlp: OpaquePointer?, _ x: UnsafePointer<Double>?, _
     }
 }
 
-private let stopReasons: [String: StaticString] = [
-    "converged": "converged", "max_epochs": "max_epochs", "cancelled": "cancelled", "non_finite_loss": "non_finite_loss",
-    "gradient_tolerance": "gradient_tolerance", "function_tolerance": "function_tolerance",
-    "max_iterations": "max_iterations", "line_search_failed": "line_search_failed", "non_finite": "non_finite_loss",
-]
 
 @c @implementation
 public func hylo_mlp_training_result(_ mlp: OpaquePointer?, _ epochs: UnsafeMutablePointer<Int64>?, _ bestLoss: UnsafeMutablePointer<Double>?,
@@ -105,9 +100,7 @@ public func hylo_mlp_training_result(_ mlp: OpaquePointer?, _ epochs: UnsafeMuta
         guard let r = model.outcome else { throw HyloError(HYLO_E_STATE, "the network has not been trained") }
         epochs?.pointee = Int64(r.iterations)
         bestLoss?.pointee = r.bestLoss
-        if let stopReason, let s = stopReasons[r.reason] {
-            stopReason.pointee = UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
-        }
+        stopReason?.pointee = stopReasonString(r.reason)
     }
 }
 
@@ -151,8 +144,7 @@ public func hylo_mlp_sizes(_ mlp: OpaquePointer?, _ nInputs: UnsafeMutablePointe
 public func hylo_mlp_save(_ mlp: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> hylo_status {
     abiCall("hylo_mlp_save") {
         let model = try Handle.get(mlp, "mlp", as: Regressor.self)
-        let p = try Check.string(path, "path")
-        do { try model.checkpoint().write(to: p) } catch { throw HyloError(HYLO_E_IO, "\(error)") }
+        try Files.save(path) { model.checkpoint() }
     }
 }
 
@@ -160,12 +152,6 @@ public func hylo_mlp_save(_ mlp: OpaquePointer?, _ path: UnsafePointer<CChar>?) 
 public func hylo_mlp_load(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hylo_status {
     abiCall("hylo_mlp_load") {
         let out = try Check.pointer(out, "out")
-        let p = try Check.string(path, "path")
-        let model: Regressor
-        do { model = try Regressor(checkpoint: try Checkpoint.read(from: p, kind: Regressor.checkpointKind)) } catch let e as CheckpointError {
-            if case .io = e { throw HyloError(HYLO_E_IO, e.description) }
-            throw HyloError(HYLO_E_FILE_FORMAT, "\(p): \(e.description)")
-        }
-        out.pointee = Handle.make(model)
+        out.pointee = Handle.make(try Files.load(path, kind: Regressor.checkpointKind) { try Regressor(checkpoint: $0) })
     }
 }

@@ -76,9 +76,6 @@ public func hylo_npe_train(_ npe: OpaquePointer?, _ opts: OpaquePointer?, _ prog
     }
 }
 
-private let trainingReasons: [TrainingResult.StopReason: StaticString] = [
-    .converged: "converged", .maxEpochs: "max_epochs", .cancelled: "cancelled", .nonFinite: "non_finite_loss",
-]
 
 @c @implementation
 public func hylo_npe_training_result(_ npe: OpaquePointer?, _ epochs: UnsafeMutablePointer<Int64>?, _ bestLoss: UnsafeMutablePointer<Double>?,
@@ -88,9 +85,7 @@ public func hylo_npe_training_result(_ npe: OpaquePointer?, _ epochs: UnsafeMuta
         guard let r = model.lastTraining else { throw HyloError(HYLO_E_STATE, "NPE has not been trained") }
         epochs?.pointee = Int64(r.epochs)
         bestLoss?.pointee = r.bestValidationLoss
-        if let stopReason, let s = trainingReasons[r.reason] {
-            stopReason.pointee = UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)
-        }
+        stopReason?.pointee = stopReasonString(r.reason.rawValue)
     }
 }
 

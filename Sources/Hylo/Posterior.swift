@@ -68,8 +68,7 @@ public func hylo_posterior_log_prob(_ posterior: OpaquePointer?, _ theta: Unsafe
 public func hylo_posterior_save(_ posterior: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> hylo_status {
     abiCall("hylo_posterior_save") {
         let p = try Handle.get(posterior, "posterior", as: Posterior.self)
-        let file = try Check.string(path, "path")
-        do { try p.checkpoint().write(to: file) } catch { throw HyloError(HYLO_E_IO, "\(error)") }
+        try Files.save(path) { try p.checkpoint() }
     }
 }
 
@@ -77,12 +76,6 @@ public func hylo_posterior_save(_ posterior: OpaquePointer?, _ path: UnsafePoint
 public func hylo_posterior_load(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hylo_status {
     abiCall("hylo_posterior_load") {
         let out = try Check.pointer(out, "out")
-        let file = try Check.string(path, "path")
-        let posterior: Posterior
-        do { posterior = try Posterior.load(try Checkpoint.read(from: file, kind: Posterior.checkpointKind)) } catch let e as CheckpointError {
-            if case .io = e { throw HyloError(HYLO_E_IO, e.description) }
-            throw HyloError(HYLO_E_FILE_FORMAT, "\(file): \(e.description)")
-        }
-        out.pointee = Handle.make(posterior)
+        out.pointee = Handle.make(try Files.load(path, kind: Posterior.checkpointKind) { try Posterior.load($0) })
     }
 }
