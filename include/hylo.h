@@ -377,6 +377,50 @@ hylo_status hylo_posterior_save(const hylo_posterior *posterior, const char *pat
  *  HYLO_E_IO or HYLO_E_FILE_FORMAT as hylo_mlp_load. Since 0.1. */
 hylo_status hylo_posterior_load(const char *path, hylo_posterior **out);
 
+/* ---------------------------------------------------------------------------------------------
+ * Diagnostics: is the posterior to be trusted?
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * Classifier two-sample test exactly as sbibm computes it: z-scoring by the reference x
+ * (nx × dim), labels 0 for x and 1 for y (ny × dim), an MLP classifier (ReLU, two hidden layers of
+ * 10·dim units, Adam 1e-3, L2 1e-4, batches of 200, stop after 10 epochs without a training-loss
+ * improvement of 1e-4), 5 shuffled folds; *out is the mean held-out accuracy (0.5: the samples
+ * are indistinguishable, 1: fully separable). Since 0.1.
+ */
+hylo_status hylo_c2st(const double *x, size_t nx, const double *y, size_t ny, size_t dim, uint64_t seed,
+                      double *out);
+
+/**
+ * Simulation-based calibration on n test pairs (theta: n × dim_theta from the prior, x: n × dim_x
+ * simulated from them): ranks (n × dim_theta) receives, as doubles, the rank of each θ_i among
+ * `num_samples` posterior draws at x_i, and ks_pvalues (dim_theta, may be NULL) the p-value of a
+ * Kolmogorov–Smirnov test of rank/num_samples against U(0, 1) per dimension. Since 0.1.
+ */
+hylo_status hylo_posterior_sbc(const hylo_posterior *posterior, const double *theta, const double *x, size_t n,
+                               size_t dim_x, size_t num_samples, uint64_t seed, double *ranks,
+                               double *ks_pvalues);
+
+/**
+ * Expected coverage of highest-posterior-density regions on n test pairs, at n_levels credibility
+ * levels in [0, 1]: coverage[k] is the fraction of θ_i inside the levels[k] HPD region of the
+ * posterior at x_i (estimated from num_samples draws). Calibrated: coverage = level; above is
+ * conservative, below overconfident. Since 0.1.
+ */
+hylo_status hylo_posterior_expected_coverage(const hylo_posterior *posterior, const double *theta, const double *x,
+                                             size_t n, size_t dim_x, size_t num_samples, const double *levels,
+                                             size_t n_levels, uint64_t seed, double *coverage);
+
+/**
+ * TARP (Lemos et al. 2023) on n test pairs with reference points drawn from the prior: ecp[k] is
+ * the expected coverage probability at levels[k]; *atc (may be NULL) the signed area between the
+ * curve and the diagonal (> 0 conservative, < 0 overconfident); *ks_pvalue (may be NULL) a
+ * Kolmogorov–Smirnov p-value of uniformity. Since 0.1.
+ */
+hylo_status hylo_posterior_tarp(const hylo_posterior *posterior, const double *theta, const double *x, size_t n,
+                                size_t dim_x, size_t num_samples, const double *levels, size_t n_levels,
+                                uint64_t seed, double *ecp, double *atc, double *ks_pvalue);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -18,7 +18,7 @@ echo "== C and Fortran tests (ctest)"
 echo "== Python tests (pytest)"
 if [ ! -x build/venv/bin/python ]; then python3 -m venv build/venv || exit 1; fi
 build/venv/bin/pip install -q --upgrade pip > /dev/null
-build/venv/bin/pip install -q numpy pytest -e bindings/python || exit 1
+build/venv/bin/pip install -q numpy pytest matplotlib -e bindings/python || exit 1
 HYLO_LIBRARY="$PWD/build/lib/libhylo.so" build/venv/bin/python -m pytest bindings/python/tests -q || failed+=("pytest")
 
 if [ ${#failed[@]} -gt 0 ]; then echo "FAILED suites: ${failed[*]}"; exit 1; fi

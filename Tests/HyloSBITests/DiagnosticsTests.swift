@@ -48,3 +48,52 @@ import HyloTasks
         }
     }
 }
+
+@Suite struct CalibrationTests {
+    /// A posterior that is exact by construction: x ~ N(θ, 0.1), θ ~ N(0, 0.1), trained NPE is
+    /// replaced by a fitted flow on many simulations, so the diagnostics should look calibrated;
+    /// a deliberately overconfident one must not.
+    func trainedPosterior() throws -> (Posterior, Tensor, Tensor) {
+        let prior = try GaussianPrior(mean: [0], std: [(0.1).squareRoot()])
+        var rng = Philox(seed: 30)
+        let theta = prior.sample(3000, rng: &rng)
+        let x = theta + rng.normal([3000, 1], std: (0.1).squareRoot())
+        var config = MaskedAutoregressiveFlow.Configuration()
+        config.hiddenFeatures = 16; config.transforms = 2
+        let npe = NPE(prior: prior, configuration: config)
+        try npe.appendSimulations(theta: theta, x: x)
+        var training = NPE.defaultTraining
+        training.learningRate = 2e-3; training.maxEpochs = 150
+        try npe.train(training)
+        let testTheta = prior.sample(200, rng: &rng)
+        return (try npe.posterior(), testTheta, testTheta + rng.normal([200, 1], std: (0.1).squareRoot()))
+    }
+
+    @Test func calibratedPosteriorPassesAndMiscalibratedFails() throws {
+        let (posterior, theta, x) = try trainedPosterior()
+        var rng = Philox(seed: 31)
+        let sbc = simulationBasedCalibration(posterior, theta: theta, x: x, samples: 100, rng: &rng)
+        #expect(sbc.ksPValues[0] > 0.01, "SBC p = \(sbc.ksPValues)")
+        let levels = [0.1, 0.3, 0.5, 0.7, 0.9]
+        let coverage = expectedCoverage(posterior, theta: theta, x: x, samples: 200, levels: levels, rng: &rng)
+        for (c, a) in zip(coverage, levels) { #expect(abs(c - a) < 0.12, "coverage \(coverage)") }
+        let t = tarp(posterior, theta: theta, x: x, samples: 200, levels: Array(stride(from: 0.0, through: 1.0, by: 0.05)), rng: &rng)
+        #expect(abs(t.areaToCurve) < 0.06 && t.ksPValue > 0.01, "TARP \(t.areaToCurve) \(t.ksPValue)")
+
+        // Pairs whose θ are shifted away from what the x say: the posterior is wrong for them.
+        let shifted = theta + 0.5
+        let bad = simulationBasedCalibration(posterior, theta: shifted, x: x, samples: 100, rng: &rng)
+        #expect(bad.ksPValues[0] < 1e-6)
+        let badCoverage = expectedCoverage(posterior, theta: shifted, x: x, samples: 200, levels: [0.5], rng: &rng)
+        #expect(badCoverage[0] < 0.2)
+    }
+
+    @Test func kolmogorovSmirnovPValues() {
+        var rng = Philox(seed: 5)
+        let uniform = (0..<2000).map { _ in rng.uniform() }
+        #expect(kolmogorovSmirnovUniform(uniform) > 0.01)
+        #expect(kolmogorovSmirnovUniform(uniform.map { $0 * $0 }) < 1e-10)
+        // n = 100 points all at 0.2: D = 0.8, λ ≈ 8.1, p ≈ 2e-57 → 0.
+        #expect(kolmogorovSmirnovUniform(Array(repeating: 0.2, count: 100)) < 1e-50)
+    }
+}

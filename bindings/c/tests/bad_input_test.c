@@ -210,6 +210,23 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_posterior_load("good.safetensors", &qout)); /* an MLP file */
         EXPECT_ERROR(HYLO_E_IO, hylo_posterior_load("/nonexistent.safetensors", &qout));
         EXPECT(qout == NULL && nout == NULL);
+        {
+            double ranks[8], pv[2], cov[2], lev[2] = {0.5, 0.9}, bad_lev[2] = {0.5, 1.5}, atc = 0, c = 0;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_c2st(NULL, 10, xs, 10, 1, 0, &c));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_c2st(xs, 2, xs, 2, 2, 0, &c));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_c2st(xs, 4, xs, 4, 0, 0, &c));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_sbc(NULL, th, xs, 4, 2, 10, 0, ranks, pv));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_sbc(post, th, xs, 4, 3, 10, 0, ranks, pv));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_sbc(post, th, xs, 4, 2, 0, 0, ranks, pv));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_sbc(post, th, xs, 4, 2, 10, 0, NULL, pv));
+            EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_posterior_sbc(post, nan_x, xs, 2, 2, 10, 0, ranks, pv));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_expected_coverage(post, th, xs, 4, 2, 10, bad_lev, 2, 0, cov));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_expected_coverage(post, th, xs, 4, 2, 10, lev, 0, 0, cov));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_expected_coverage(post, th, xs, 4, 2, 10, lev, 2, 0, NULL));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_tarp(post, th, xs, 4, 2, 10, lev, 2, 0, NULL, &atc, NULL));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_tarp(post, th, xs, 4, 2, 10, NULL, 2, 0, cov, &atc, NULL));
+            EXPECT_OK(hylo_posterior_sbc(post, th, xs, 4, 2, 10, 0, ranks, NULL));
+        }
         hylo_posterior_free(post);
         hylo_posterior_free(NULL);
         hylo_npe_free(npe);

@@ -10,7 +10,7 @@ from .errors import (BudgetExhausted, BufferTooSmall, CallbackError, Cancelled, 
                      HyloIOError, InternalError, InvalidArgumentError, NotFiniteError, NullArgumentError,
                      NumericalError, OptionError, ShapeError, StateError)
 from .mlp import MLPRegressor
-from . import sbi
+from . import diagnostics, sbi
 
 __version__ = _cdll.hylo_version_string().decode()
 

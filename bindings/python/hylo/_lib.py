@@ -122,6 +122,16 @@ _PROTOTYPES = {
                                           ctypes.c_uint64, c_double_p]),
     "hylo_posterior_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
     "hylo_posterior_load": (_STATUS, [ctypes.c_char_p, c_void_pp]),
+    "hylo_c2st": (_STATUS, [c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_uint64,
+                            c_double_p]),
+    "hylo_posterior_sbc": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                     ctypes.c_size_t, ctypes.c_uint64, c_double_p, c_double_p]),
+    "hylo_posterior_expected_coverage": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t,
+                                                   ctypes.c_size_t, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
+                                                   ctypes.c_uint64, c_double_p]),
+    "hylo_posterior_tarp": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                      ctypes.c_size_t, c_double_p, ctypes.c_size_t, ctypes.c_uint64, c_double_p,
+                                      c_double_p, c_double_p]),
 }
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():

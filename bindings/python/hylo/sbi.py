@@ -20,9 +20,11 @@ import numpy as np
 from . import _lib
 from ._handles import Handle, ProgressThunk, as_matrix, options_or_null, pointer
 from ._lib import lib
+from .diagnostics import c2st, expected_coverage, run_sbc, tarp  # noqa: F401 - sbi-style access
 from .errors import BudgetExhausted, HyloError
 
-__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "Posterior", "load"]
+__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "Posterior", "load",
+           "c2st", "run_sbc", "expected_coverage", "tarp"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
 

@@ -92,3 +92,42 @@ def test_training_progress_cancels():
     with pytest.raises(hylo.Cancelled):
         npe.train(progress=lambda stage, done, total, loss: done < 2)
     assert npe.training_result["stop_reason"] == "cancelled"
+
+
+def test_diagnostics_on_a_calibrated_and_an_overconfident_posterior():
+    prior = sbi.Gaussian([0.0], [[0.1]])
+    theta, x = sbi.simulate(gaussian_linear, prior, 3000, seed=2)
+    posterior = sbi.NPE(prior, hidden_features=16, num_transforms=2).append_simulations(theta, x).train(
+        learning_rate=2e-3, max_num_epochs=150)
+    t_test, x_test = sbi.simulate(gaussian_linear, prior, 200, seed=3)
+    ranks, p = sbi.run_sbc(t_test, x_test, posterior, num_posterior_samples=100)
+    assert ranks.shape == (200, 1) and ranks.max() <= 100 and p[0] > 0.01
+    levels, coverage = sbi.expected_coverage(t_test, x_test, posterior, num_posterior_samples=200)
+    assert np.abs(coverage - levels).max() < 0.12
+    _, ecp, atc, p_tarp = sbi.tarp(t_test, x_test, posterior, num_posterior_samples=200)
+    assert abs(atc) < 0.06
+    # Mismatched pairs: the posterior looks overconfident.
+    _, bad = sbi.expected_coverage(t_test + 0.5, x_test, posterior, num_posterior_samples=200, levels=[0.5])
+    assert bad[0] < 0.2
+
+
+def test_c2st_protocol():
+    rng = np.random.default_rng(0)
+    same = sbi.c2st(rng.normal(size=(1000, 2)), rng.normal(size=(1000, 2)))
+    different = sbi.c2st(rng.normal(size=(500, 2)), rng.normal(size=(500, 2)) + 4)
+    assert abs(same - 0.5) < 0.06 and different > 0.97
+    with pytest.raises(ValueError, match="columns"):
+        sbi.c2st(np.zeros((10, 2)), np.zeros((10, 3)))
+    with pytest.raises(hylo.InvalidArgumentError, match="at least 5"):
+        sbi.c2st(np.zeros((3, 2)), np.zeros((10, 2)))
+
+
+def test_plots_render(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from hylo import diagnostics
+
+    ranks = np.random.default_rng(1).integers(0, 100, size=(200, 2))
+    diagnostics.plot_sbc_ranks(ranks, 100).savefig(tmp_path / "ranks.png")
+    diagnostics.plot_coverage(np.linspace(0, 1, 11), np.linspace(0, 1, 11) ** 0.9).savefig(tmp_path / "coverage.png")
+    assert (tmp_path / "ranks.png").stat().st_size > 1000 and (tmp_path / "coverage.png").stat().st_size > 1000
