@@ -58,7 +58,7 @@ import HyloTasks
         var rng = Philox(seed: 30)
         let theta = prior.sample(3000, rng: &rng)
         let x = theta + rng.normal([3000, 1], std: (0.1).squareRoot())
-        var config = MaskedAutoregressiveFlow.Configuration()
+        var config = FlowConfiguration()
         config.hiddenFeatures = 16; config.transforms = 2
         let npe = NPE(prior: prior, configuration: config)
         try npe.appendSimulations(theta: theta, x: x)

@@ -7,7 +7,9 @@ import HyloNN
 @Suite struct NPETests {
     /// Gaussian linear (sbibm) in 3 dimensions: θ ~ N(0, 0.1 I), x | θ ~ N(θ, 0.1 I), so the
     /// posterior is N(x / 2, 0.05 I).
-    @Test func gaussianLinearPosteriorMatchesTheAnalyticOne() throws {
+    /// MAF only: NSF's NPE accuracy is not yet validated (see the NSF note in the ABI).
+    @Test(arguments: [FlowConfiguration.Kind.maf])
+    func gaussianLinearPosteriorMatchesTheAnalyticOne(kind: FlowConfiguration.Kind) throws {
         let d = 3
         let prior = try GaussianPrior(mean: [Double](repeating: 0, count: d), std: [Double](repeating: 0.1.squareRoot(), count: d))
         var rng = Philox(seed: 21)
@@ -16,7 +18,7 @@ import HyloNN
             for j in 0..<th.count { x[j] = th[j] + 0.1.squareRoot() * rng.normal() }
             return 0
         }
-        var config = MaskedAutoregressiveFlow.Configuration()
+        var config = FlowConfiguration(kind)
         config.hiddenFeatures = 32; config.transforms = 3
         let npe = NPE(prior: prior, configuration: config)
         try npe.appendSimulations(theta: sims.theta, x: sims.x)
@@ -61,13 +63,13 @@ import HyloNN
 }
 
 @Suite struct PosteriorFileTests {
-    @Test(arguments: [false, true])
-    func savedPosteriorSamplesBitIdentically(gaussian: Bool) throws {
+    @Test(arguments: [(false, FlowConfiguration.Kind.maf), (true, .maf), (false, .nsf)])
+    func savedPosteriorSamplesBitIdentically(gaussian: Bool, kind: FlowConfiguration.Kind) throws {
         let prior: Prior = gaussian ? try GaussianPrior(mean: [0, 1], covariance: [[1, 0.3], [0.3, 2]])
             : IndependentPrior([.uniform(low: -2, high: 2), .logNormal(mu: 0, sigma: 0.5)])
         var rng = Philox(seed: 1)
         let theta = prior.sample(300, rng: &rng)
-        var config = MaskedAutoregressiveFlow.Configuration()
+        var config = FlowConfiguration(kind)
         config.hiddenFeatures = 8; config.transforms = 2
         let npe = NPE(prior: prior, configuration: config)
         try npe.appendSimulations(theta: theta, x: theta.sin() + rng.normal([300, 2], std: 0.1))

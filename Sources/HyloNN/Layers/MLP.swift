@@ -13,10 +13,13 @@ public final class MLP: Layer {
         public var residual = false
         public var layerNorm = false
         public var initializer: Initializer?
+        /// The output layer's initializer; `.zeros` makes the untrained network output 0 (flows
+        /// use it to start at the identity).
+        public var outputInitializer = Initializer.xavierUniform
         public init(widths: [Int], activation: Activation = .tanh, residual: Bool = false,
-                    layerNorm: Bool = false, initializer: Initializer? = nil) {
+                    layerNorm: Bool = false, initializer: Initializer? = nil, outputInitializer: Initializer = .xavierUniform) {
             self.widths = widths; self.activation = activation; self.residual = residual
-            self.layerNorm = layerNorm; self.initializer = initializer
+            self.layerNorm = layerNorm; self.initializer = initializer; self.outputInitializer = outputInitializer
         }
     }
 
@@ -45,7 +48,7 @@ public final class MLP: Layer {
                 ? ResidualBlock(widths[i], activation: act, layerNorm: norm, initializer: initializer, rng: &rng)
                 : DenseBlock(widths[i - 1], widths[i], activation: act, layerNorm: norm, initializer: initializer, rng: &rng))
         }
-        output = Linear(w[w.count - 2], w[w.count - 1], initializer: .xavierUniform, rng: &rng)
+        output = Linear(w[w.count - 2], w[w.count - 1], initializer: configuration.outputInitializer, rng: &rng)
     }
 
     public convenience init(widths: [Int], activation: Activation = .tanh, rng: inout Philox) {

@@ -33,15 +33,15 @@ public final class NPE {
     }
 
     public let prior: Prior
-    public let configuration: MaskedAutoregressiveFlow.Configuration
+    public let configuration: FlowConfiguration
     public private(set) var theta: [[Double]] = []
     public private(set) var x: [[Double]] = []
     /// Simulations left out because x was not finite.
     public private(set) var excludedCount = 0
-    public private(set) var estimator: MaskedAutoregressiveFlow?
+    public private(set) var estimator: ConditionalFlow?
     public private(set) var lastTraining: TrainingResult?
 
-    public init(prior: Prior, configuration: MaskedAutoregressiveFlow.Configuration = .init()) {
+    public init(prior: Prior, configuration: FlowConfiguration = .init()) {
         self.prior = prior
         self.configuration = configuration
     }
@@ -85,9 +85,9 @@ public final class NPE {
         let d = prior.dimension
         let thetaT = Tensor(shape: [theta.count, d], scalars: theta.flatMap { $0 })
         let xT = Tensor(shape: [x.count, c], scalars: x.flatMap { $0 })
-        let flow: MaskedAutoregressiveFlow
+        let flow: ConditionalFlow
         if let existing = estimator { flow = existing } else {
-            flow = MaskedAutoregressiveFlow(parameterDimension: d, contextDimension: c, configuration: configuration)
+            flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: configuration)
             flow.fitStandardization(theta: thetaT, context: xT)
             estimator = flow
         }

@@ -8,8 +8,8 @@ extension Posterior {
     public static let checkpointKind = "posterior"
 
     public func checkpoint() throws -> Checkpoint {
-        guard let flow = estimator as? MaskedAutoregressiveFlow else {
-            throw InferenceError.state("only MAF posteriors can be saved")
+        guard let flow = estimator as? ConditionalFlow else {
+            throw InferenceError.state("only flow posteriors can be saved")
         }
         let (meta, tensors) = flow.checkpointContents()
         let (priorMeta, priorTensors) = try PriorCoding.encode(prior)
@@ -27,24 +27,33 @@ extension Posterior {
             guard let v = Int(try field(k)), range.contains(v) else { throw CheckpointError.inconsistent("metadata '\(k)' is invalid") }
             return v
         }
-        guard try field("estimator") == MaskedAutoregressiveFlow.kind else {
+        guard let kind = FlowConfiguration.Kind(rawValue: try field("estimator")) else {
             throw CheckpointError.inconsistent("estimator '\(ck.metadata["estimator"] ?? "")' is not supported")
         }
         let d = try int("parameter_dimension", in: 1...100_000), c = try int("context_dimension", in: 1...10_000_000)
-        var config = MaskedAutoregressiveFlow.Configuration()
+        var config = FlowConfiguration(kind)
         config.hiddenFeatures = try int("hidden_features", in: 1...65536)
         config.transforms = try int("transforms", in: 1...256)
         config.blocks = try int("blocks", in: 1...64)
-        let permutations = try field("permutations").split(separator: ";").map { $0.split(separator: ",").compactMap { Int($0) } }
-        guard permutations.count == config.transforms, permutations.allSatisfy({ $0.sorted() == Array(0..<d) }) else {
-            throw CheckpointError.inconsistent("the stored permutations do not fit \(config.transforms) transforms of dimension \(d)")
+        config.bins = try int("bins", in: 1...1024)
+        guard let bound = Double(try field("tail_bound")), bound > 0, bound.isFinite else {
+            throw CheckpointError.inconsistent("metadata 'tail_bound' is invalid")
+        }
+        config.tailBound = bound
+        var permutations: [[Int]]?
+        if kind == .maf {
+            let stored = try field("permutations").split(separator: ";").map { $0.split(separator: ",").compactMap { Int($0) } }
+            guard stored.count == config.transforms, stored.allSatisfy({ $0.sorted() == Array(0..<d) }) else {
+                throw CheckpointError.inconsistent("the stored permutations do not fit \(config.transforms) transforms of dimension \(d)")
+            }
+            permutations = stored
         }
         let values = Dictionary(ck.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
         func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
             guard let t = values[name], t.shape == shape else { throw CheckpointError.inconsistent("'\(name)' is missing or not of shape \(shape)") }
             return t
         }
-        let flow = MaskedAutoregressiveFlow(parameterDimension: d, contextDimension: c, configuration: config, permutations: permutations)
+        let flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: config, permutations: permutations)
         var weights: [String: Tensor] = [:]
         for (name, t) in values where name.hasPrefix("estimator.") { weights[String(name.dropFirst("estimator.".count))] = t }
         do { try flow.loadStateDict(weights) } catch { throw CheckpointError.inconsistent("\(error)") }

@@ -1,0 +1,121 @@
+import Glibc
+import HyloCore
+import HyloNN
+
+/// Which flow and its size. The defaults are sbi's: 5 transforms of 50 hidden units and 2 blocks;
+/// NSF with 10 bins on [−3, 3].
+public struct FlowConfiguration: Equatable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        /// Masked autoregressive flow: affine MADE transforms and random permutations.
+        case maf
+        /// Neural spline flow: rational-quadratic coupling transforms and LU-decomposed linear maps.
+        case nsf
+    }
+    public var kind = Kind.maf
+    public var hiddenFeatures = 50
+    public var transforms = 5
+    public var blocks = 2
+    public var bins = 10
+    public var tailBound = 3.0
+    public var seed: UInt64 = 0
+    public init(_ kind: Kind = .maf) { self.kind = kind }
+}
+
+/// A conditional normalizing flow q(θ | x): z-scoring of θ (part of the density) and of x, a stack
+/// of invertible layers conditioned on x, and a standard-normal base.
+public final class ConditionalFlow: ConditionalDensityEstimator {
+    public let configuration: FlowConfiguration
+    public let parameterDimension: Int
+    public let contextDimension: Int
+    public private(set) var thetaScaling: Standardization
+    public private(set) var contextScaling: Standardization
+    let layers: [FlowLayer]
+
+    /// A new flow with weights (and, for MAF, permutations) drawn from `configuration.seed`; a
+    /// saved MAF passes its stored permutations.
+    public init(parameterDimension d: Int, contextDimension c: Int, configuration: FlowConfiguration = .init(),
+                permutations stored: [[Int]]? = nil) {
+        self.configuration = configuration
+        parameterDimension = d
+        contextDimension = c
+        var rng = Philox(seed: configuration.seed, stream: 0x666c_6f77)
+        var layers: [FlowLayer] = []
+        for t in 0..<configuration.transforms {
+            switch configuration.kind {
+            case .maf:
+                layers.append(MaskedAffineTransform(features: d, contextFeatures: c, hiddenFeatures: configuration.hiddenFeatures,
+                                                    blocks: configuration.blocks, rng: &rng))
+                let drawn = rng.permutation(d)
+                layers.append(Permutation(stored?[t] ?? drawn))
+            case .nsf:
+                layers.append(SplineCouplingTransform(features: d, contextFeatures: c, hiddenFeatures: configuration.hiddenFeatures,
+                                                      blocks: configuration.blocks, bins: configuration.bins,
+                                                      tailBound: configuration.tailBound, even: t % 2 == 0, rng: &rng))
+                if d > 1 { layers.append(LULinear(features: d)) }
+            }
+        }
+        self.layers = layers
+        thetaScaling = Standardization(identity: d)
+        contextScaling = Standardization(identity: c)
+    }
+
+    /// Fits the z-scoring of θ and x to training data.
+    public func fitStandardization(theta: Tensor, context x: Tensor) {
+        thetaScaling = Standardization(fitting: theta)
+        contextScaling = Standardization(fitting: x)
+    }
+
+    /// Sets the z-scoring (when loading a saved flow).
+    public func setStandardization(theta: Standardization, context: Standardization) {
+        thetaScaling = theta
+        contextScaling = context
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        collect(layers.enumerated().map { ("layers.\($0.offset)", $0.element) })
+    }
+
+    var permutations: [[Int]] { layers.compactMap { ($0 as? Permutation)?.order } }
+
+    public func logProb(_ theta: Tensor, context x: Tensor) -> Tensor {
+        precondition(theta.rank == 2 && theta.shape[1] == parameterDimension && x.rank == 2 && x.shape[1] == contextDimension
+                     && x.shape[0] == theta.shape[0], "logProb: θ \(theta.shape) and x \(x.shape) do not fit the flow")
+        let c = contextScaling.apply(x)
+        var u = thetaScaling.apply(theta)
+        var logDet = Tensor.filled([theta.shape[0]], thetaScaling.logDetJacobian)
+        for layer in layers {
+            let (z, ld) = layer.forward(u, c)
+            u = z
+            logDet = logDet + ld
+        }
+        return u.squared().sum(axis: 1) * -0.5 - Double(parameterDimension) * halfLog2Pi + logDet
+    }
+
+    public func sample(_ n: Int, context x: Tensor, rng: inout Philox) -> Tensor {
+        withoutGradients {
+            let c = contextScaling.apply(x.reshaped([1, contextDimension]).expand(to: [n, contextDimension]))
+            var z = rng.normal([n, parameterDimension])
+            for layer in layers.reversed() { z = layer.inverse(z, c) }
+            return thetaScaling.invert(z)
+        }
+    }
+
+    // MARK: files
+
+    public func checkpointContents() -> (metadata: [String: String], tensors: [(name: String, tensor: Tensor)]) {
+        var metadata = [
+            "estimator": configuration.kind.rawValue, "parameter_dimension": String(parameterDimension),
+            "context_dimension": String(contextDimension), "hidden_features": String(configuration.hiddenFeatures),
+            "transforms": String(configuration.transforms), "blocks": String(configuration.blocks),
+            "bins": String(configuration.bins), "tail_bound": String(configuration.tailBound),
+        ]
+        if configuration.kind == .maf {
+            metadata["permutations"] = permutations.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";")
+        }
+        let scaling: [(name: String, tensor: Tensor)] = [
+            ("theta_mean", thetaScaling.mean), ("theta_std", thetaScaling.std),
+            ("x_mean", contextScaling.mean), ("x_std", contextScaling.std),
+        ]
+        return (metadata, stateDict().map { (name: $0.0, tensor: $0.1) } + scaling)
+    }
+}
