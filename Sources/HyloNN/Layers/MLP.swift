@@ -16,10 +16,14 @@ public final class MLP: Layer {
         /// The output layer's initializer; `.zeros` makes the untrained network output 0 (flows
         /// use it to start at the identity).
         public var outputInitializer = Initializer.xavierUniform
+        /// Start each residual block at the identity (its second layer at zero), as nflows' ResidualNet.
+        public var identityResidualBlocks = false
         public init(widths: [Int], activation: Activation = .tanh, residual: Bool = false,
-                    layerNorm: Bool = false, initializer: Initializer? = nil, outputInitializer: Initializer = .xavierUniform) {
+                    layerNorm: Bool = false, initializer: Initializer? = nil, outputInitializer: Initializer = .xavierUniform,
+                    identityResidualBlocks: Bool = false) {
             self.widths = widths; self.activation = activation; self.residual = residual
             self.layerNorm = layerNorm; self.initializer = initializer; self.outputInitializer = outputInitializer
+            self.identityResidualBlocks = identityResidualBlocks
         }
     }
 
@@ -45,7 +49,8 @@ public final class MLP: Layer {
         }
         for i in 1..<max(widths.count, 1) {
             hidden.append(configuration.residual
-                ? ResidualBlock(widths[i], activation: act, layerNorm: norm, initializer: initializer, rng: &rng)
+                ? ResidualBlock(widths[i], activation: act, layerNorm: norm, initializer: initializer,
+                                startsAtIdentity: configuration.identityResidualBlocks, rng: &rng)
                 : DenseBlock(widths[i - 1], widths[i], activation: act, layerNorm: norm, initializer: initializer, rng: &rng))
         }
         output = Linear(w[w.count - 2], w[w.count - 1], initializer: configuration.outputInitializer, rng: &rng)
@@ -96,9 +101,10 @@ final class DenseBlock: Layer {
 /// `h + Linear₂(act(norm(Linear₁(h))))`.
 final class ResidualBlock: Layer {
     let first: Linear, second: Linear, norm: LayerNorm?, activation: Activation
-    init(_ width: Int, activation: Activation, layerNorm: Bool, initializer: Initializer, rng: inout Philox) {
+    init(_ width: Int, activation: Activation, layerNorm: Bool, initializer: Initializer, startsAtIdentity: Bool,
+         rng: inout Philox) {
         first = Linear(width, width, initializer: initializer, rng: &rng)
-        second = Linear(width, width, initializer: initializer, rng: &rng)
+        second = Linear(width, width, initializer: startsAtIdentity ? .zeros : initializer, rng: &rng)
         norm = layerNorm ? LayerNorm(width) : nil
         self.activation = activation
     }

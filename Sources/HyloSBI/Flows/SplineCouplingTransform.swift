@@ -21,8 +21,8 @@ final class SplineCouplingTransform: FlowLayer {
         self.bins = bins
         bound = tailBound
         conditioner = MLP(.init(widths: [identity.count + c] + Array(repeating: h, count: blocks + 1)
-                                    + [transformed.count * (3 * bins - 1)], activation: .relu, residual: true,
-                                outputInitializer: .zeros), rng: &rng)
+                                    + [transformed.count * (3 * bins - 1)], activation: .relu, residual: true, initializer: .xavierUniform,
+                                outputInitializer: .zeros, identityResidualBlocks: true), rng: &rng)
     }
 
     var namedParameters: [(name: String, parameter: Parameter)] { collect([("conditioner", conditioner)]) }
