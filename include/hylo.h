@@ -378,6 +378,25 @@ hylo_status hylo_posterior_save(const hylo_posterior *posterior, const char *pat
 hylo_status hylo_posterior_load(const char *path, hylo_posterior **out);
 
 /* ---------------------------------------------------------------------------------------------
+ * NumPy .npy files: simulations made elsewhere (a cluster job array, Python) in, and out
+ * ------------------------------------------------------------------------------------------- */
+
+/** Writes rows × cols doubles (row-major) as a float64 .npy file (numpy.load reads it). Since 0.1. */
+hylo_status hylo_npy_write(const char *path, const double *data, size_t rows, size_t cols);
+
+/** The shape of a .npy vector or matrix (a vector of n values is n × 1). float64 and float32
+ *  files in C or Fortran order are read. Since 0.1. */
+hylo_status hylo_npy_shape(const char *path, size_t *rows, size_t *cols);
+
+/** Reads a .npy vector or matrix into out (row-major, converted to double); HYLO_E_BUFFER_TOO_SMALL
+ *  if `capacity` is below rows × cols. Since 0.1. */
+hylo_status hylo_npy_read(const char *path, double *out, size_t capacity);
+
+/** Appends the simulations of two .npy files, theta (n × prior dimension) and x (n × dim_x), as
+ *  hylo_npe_append_simulations does. Since 0.1. */
+hylo_status hylo_npe_append_npy(hylo_npe *npe, const char *theta_path, const char *x_path, size_t *n_excluded);
+
+/* ---------------------------------------------------------------------------------------------
  * Diagnostics: is the posterior to be trusted?
  * ------------------------------------------------------------------------------------------- */
 

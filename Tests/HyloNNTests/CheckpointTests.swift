@@ -92,3 +92,21 @@ import HyloCore
         #expect(throws: ModuleError.self) { try b.loadStateDict([:]) }
     }
 }
+
+@Suite struct NPYTests {
+    @Test func roundTripAndAlignment() throws {
+        var rng = Philox(seed: 1)
+        let t = rng.normal([5, 3])
+        let bytes = NPY.encode(t)
+        let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        #expect((10 + headerLength) % 64 == 0)
+        #expect(try NPY.decode(bytes).scalars == t.scalars)
+    }
+
+    @Test func rejectsForeignAndTruncatedFiles() {
+        #expect(throws: NPY.Failure.self) { try NPY.decode(Array("PK\u{3}\u{4}zip".utf8)) }
+        let bytes = NPY.encode(Tensor.ones([4, 2]))
+        #expect(throws: NPY.Failure.self) { try NPY.decode(Array(bytes.dropLast(1))) }
+        #expect(throws: NPY.Failure.self) { try NPY.decode(Array(bytes.prefix(20))) }
+    }
+}

@@ -320,6 +320,35 @@ module hylo
       integer(c_int32_t) :: hylo_posterior_load
     end function
 
+    !> data(cols, rows) in Fortran order is the C rows × cols matrix written.
+    function hylo_npy_write(path, data, rows, cols) bind(C, name="hylo_npy_write")
+      import :: c_char, c_double, c_size_t, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      real(c_double), dimension(*), intent(in) :: data
+      integer(c_size_t), value :: rows, cols
+      integer(c_int32_t) :: hylo_npy_write
+    end function
+    function hylo_npy_shape(path, rows, cols) bind(C, name="hylo_npy_shape")
+      import :: c_char, c_size_t, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_size_t), intent(out) :: rows, cols
+      integer(c_int32_t) :: hylo_npy_shape
+    end function
+    function hylo_npy_read(path, out, capacity) bind(C, name="hylo_npy_read")
+      import :: c_char, c_double, c_size_t, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_npy_read
+    end function
+    function hylo_npe_append_npy(npe, theta_path, x_path, n_excluded) bind(C, name="hylo_npe_append_npy")
+      import :: c_ptr, c_char, c_size_t, c_int32_t
+      type(c_ptr), value :: npe
+      character(kind=c_char), dimension(*), intent(in) :: theta_path, x_path
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_npe_append_npy
+    end function
+
     function c_strlen(s) bind(C, name="strlen")
       import :: c_ptr, c_size_t
       type(c_ptr), value :: s

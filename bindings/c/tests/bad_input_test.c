@@ -227,6 +227,24 @@ int main(void) {
             EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_tarp(post, th, xs, 4, 2, 10, NULL, 2, 0, cov, &atc, NULL));
             EXPECT_OK(hylo_posterior_sbc(post, th, xs, 4, 2, 10, 0, ranks, NULL));
         }
+        {
+            double small[2];
+            size_t r = 0, c = 0;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npy_write(NULL, xs, 4, 2));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npy_write("a.npy", NULL, 4, 2));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_npy_write("a.npy", xs, 4, 0));
+            EXPECT_ERROR(HYLO_E_IO, hylo_npy_write("/nonexistent-dir/a.npy", xs, 4, 2));
+            EXPECT_OK(hylo_npy_write("a.npy", xs, 4, 2));
+            EXPECT_OK(hylo_npy_shape("a.npy", &r, &c));
+            EXPECT(r == 4 && c == 2);
+            EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_npy_read("a.npy", small, 2));
+            EXPECT_ERROR(HYLO_E_IO, hylo_npy_shape("/nonexistent.npy", &r, &c));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_npy_shape("good.safetensors", &r, &c));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_npy_shape("bad_empty.safetensors", &r, &c));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npe_append_npy(NULL, "a.npy", "a.npy", NULL));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npe_append_npy(npe, NULL, "a.npy", NULL));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_npe_append_npy(npe, "good.safetensors", "a.npy", NULL));
+        }
         hylo_posterior_free(post);
         hylo_posterior_free(NULL);
         hylo_npe_free(npe);

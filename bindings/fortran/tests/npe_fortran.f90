@@ -71,8 +71,11 @@ program npe_fortran
   call expect(hylo_options_set_int(opts, hylo_c_string("hidden_features"), 32_c_int64_t) == HYLO_OK, "hidden")
   call expect(hylo_options_set_int(opts, hylo_c_string("num_transforms"), 3_c_int64_t) == HYLO_OK, "transforms")
   call expect(hylo_npe_create(prior, opts, npe) == HYLO_OK, "npe")
-  call expect(hylo_npe_append_simulations(npe, theta, x, int(n, c_size_t), 2_c_size_t, excluded) == HYLO_OK &
-              .and. excluded == 0, "append")
+  ! The simulations go through .npy files, as they would from a cluster job array.
+  call expect(hylo_npy_write(hylo_c_string("npe_fortran_theta.npy"), theta, int(n, c_size_t), 2_c_size_t) == HYLO_OK, "npy theta")
+  call expect(hylo_npy_write(hylo_c_string("npe_fortran_x.npy"), x, int(n, c_size_t), 2_c_size_t) == HYLO_OK, "npy x")
+  call expect(hylo_npe_append_npy(npe, hylo_c_string("npe_fortran_theta.npy"), hylo_c_string("npe_fortran_x.npy"), &
+                                  excluded) == HYLO_OK .and. excluded == 0, "append from npy")
   call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
   call expect(hylo_options_set_double(opts, hylo_c_string("learning_rate"), 1d-3) == HYLO_OK, "lr")
   call expect(hylo_npe_train(npe, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "train")

@@ -226,6 +226,13 @@ class NPE(Handle):
         self.num_excluded += excluded.value
         return self
 
+    def append_simulations_from_npy(self, theta_path, x_path) -> "NPE":
+        """Appends simulations stored as .npy files (e.g. written by a cluster job array)."""
+        excluded = ctypes.c_size_t()
+        lib.hylo_npe_append_npy(self._p(), os.fsencode(theta_path), os.fsencode(x_path), ctypes.byref(excluded))
+        self.num_excluded += excluded.value
+        return self
+
     def train(self, progress=None, **options) -> Posterior:
         """Trains with sbi's defaults (training_batch_size 200, learning_rate 5e-4,
         validation_fraction 0.1, stop_after_epochs 20, clip_max_norm 5); returns the posterior."""

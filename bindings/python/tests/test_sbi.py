@@ -131,3 +131,43 @@ def test_plots_render(tmp_path):
     diagnostics.plot_sbc_ranks(ranks, 100).savefig(tmp_path / "ranks.png")
     diagnostics.plot_coverage(np.linspace(0, 1, 11), np.linspace(0, 1, 11) ** 0.9).savefig(tmp_path / "coverage.png")
     assert (tmp_path / "ranks.png").stat().st_size > 1000 and (tmp_path / "coverage.png").stat().st_size > 1000
+
+
+def test_npy_files_round_trip_with_numpy(tmp_path):
+    import ctypes
+    from hylo._lib import c_double_p, lib
+
+    a = np.random.default_rng(0).normal(size=(7, 3))
+    np.save(tmp_path / "a.npy", a)
+    rows, cols = ctypes.c_size_t(), ctypes.c_size_t()
+    lib.hylo_npy_shape(str(tmp_path / "a.npy").encode(), ctypes.byref(rows), ctypes.byref(cols))
+    assert (rows.value, cols.value) == (7, 3)
+    out = np.empty(21)
+    lib.hylo_npy_read(str(tmp_path / "a.npy").encode(), out.ctypes.data_as(c_double_p), 21)
+    assert out.reshape(7, 3).tobytes() == a.tobytes()
+    with pytest.raises(hylo.BufferTooSmall, match="capacity is 20"):
+        lib.hylo_npy_read(str(tmp_path / "a.npy").encode(), out.ctypes.data_as(c_double_p), 20)
+    np.save(tmp_path / "f.npy", np.asfortranarray(a.astype(np.float32)))
+    lib.hylo_npy_read(str(tmp_path / "f.npy").encode(), out.ctypes.data_as(c_double_p), 21)
+    np.testing.assert_array_equal(out.reshape(7, 3), a.astype(np.float32).astype(np.float64))
+    lib.hylo_npy_write(str(tmp_path / "b.npy").encode(), a.ctypes.data_as(c_double_p), 7, 3)
+    assert np.load(tmp_path / "b.npy").tobytes() == a.tobytes()
+    np.save(tmp_path / "i.npy", np.arange(4))
+    with pytest.raises(hylo.FileFormatError, match="dtype"):
+        lib.hylo_npy_shape(str(tmp_path / "i.npy").encode(), None, None)
+    (tmp_path / "t.npy").write_bytes((tmp_path / "b.npy").read_bytes()[:-8])
+    with pytest.raises(hylo.FileFormatError, match="needs 168"):
+        lib.hylo_npy_shape(str(tmp_path / "t.npy").encode(), None, None)
+
+
+def test_npe_from_npy_files(tmp_path):
+    prior = sbi.BoxUniform([0, 0], [1, 1])
+    theta = prior.sample((500,), seed=1)
+    x = theta + 0.05
+    x[3] = np.nan
+    np.save(tmp_path / "theta.npy", theta)
+    np.save(tmp_path / "x.npy", x)
+    npe = sbi.NPE(prior).append_simulations_from_npy(tmp_path / "theta.npy", tmp_path / "x.npy")
+    assert npe.num_excluded == 1
+    posterior = npe.train(max_num_epochs=3)
+    assert posterior.sample((10,), x=[0.5, 0.5]).shape == (10, 2)
