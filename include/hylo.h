@@ -370,6 +370,16 @@ hylo_status hylo_posterior_sample(const hylo_posterior *posterior, const double 
 hylo_status hylo_posterior_log_prob(const hylo_posterior *posterior, const double *theta, size_t n,
                                     const double *x, size_t dim_x, uint64_t seed, double *out);
 
+/**
+ * The maximum a posteriori estimate at x: out (dim_theta) receives the θ maximizing the posterior
+ * density inside the prior's support and *log_prob (may be NULL) its log-density (without the
+ * leakage correction). As sbi's map(): the best of "num_init_samples" posterior draws (1000) start
+ * "num_starts" (10) runs of gradient ascent with Adam ("learning_rate", 0.01) for "num_iter" (1000)
+ * steps, in the prior's unbounded coordinates. Thread-safe on a shared handle. Since 0.1.
+ */
+hylo_status hylo_posterior_map(const hylo_posterior *posterior, const double *x, size_t dim_x, uint64_t seed,
+                               const hylo_options *opts, double *out, double *log_prob);
+
 /** Saves the posterior (prior, z-scoring, architecture, weights) to a safetensors file. Since 0.1. */
 hylo_status hylo_posterior_save(const hylo_posterior *posterior, const char *path);
 

@@ -79,3 +79,27 @@ public func hylo_posterior_load(_ path: UnsafePointer<CChar>?, _ out: UnsafeMuta
         out.pointee = Handle.make(try Files.load(path, kind: Posterior.checkpointKind) { try Posterior.load($0) })
     }
 }
+
+@c @implementation
+public func hylo_posterior_map(_ posterior: OpaquePointer?, _ x: UnsafePointer<Double>?, _ dimX: Int, _ seed: UInt64,
+                               _ opts: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?,
+                               _ logProb: UnsafeMutablePointer<Double>?) -> hylo_status {
+    abiCall("hylo_posterior_map") {
+        let p = try Handle.get(posterior, "posterior", as: Posterior.self)
+        let xo = try observation(p, x, dimX)
+        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
+        let initial = try o.int("num_init_samples", default: 1000, in: 1...10_000_000)
+        let starts = try o.int("num_starts", default: 10, in: 1...10_000)
+        let iterations = try o.int("num_iter", default: 1000, in: 0...10_000_000)
+        let rate = try o.double("learning_rate", default: 0.01, in: 0...100, excludingLower: true)
+        try o.finish()
+        let out = try Check.pointer(out, "out")
+        var rng = Philox(seed: seed, stream: 0x6d61_70)
+        let (theta, value) = p.map(x: xo, rng: &rng, initialSamples: initial, starts: starts, iterations: iterations, learningRate: rate)
+        guard value.isFinite else {
+            throw HyloError(HYLO_E_NUMERICAL, "no posterior draw fell inside the prior's support; the estimator does not fit this observation")
+        }
+        for (i, v) in theta.enumerated() { out[i] = v }
+        logProb?.pointee = value
+    }
+}

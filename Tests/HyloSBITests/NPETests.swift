@@ -85,3 +85,22 @@ import HyloNN
         #expect(a.scalars.elementsEqual(b.scalars) { $0.bitPattern == $1.bitPattern })
     }
 }
+
+@Suite struct MAPTests {
+    @Test func mapFindsTheModeOfAKnownPosterior() throws {
+        // θ ~ U[-2, 2]², x = θ + N(0, 0.1²): the posterior mode is x (inside the box).
+        let prior = IndependentPrior.boxUniform(low: [-2, -2], high: [2, 2])
+        var rng = Philox(seed: 40)
+        let theta = prior.sample(4000, rng: &rng)
+        var config = FlowConfiguration()
+        config.hiddenFeatures = 32; config.transforms = 3
+        let npe = NPE(prior: prior, configuration: config)
+        try npe.appendSimulations(theta: theta, x: theta + rng.normal([4000, 2], std: 0.1))
+        var training = NPE.defaultTraining
+        training.learningRate = 2e-3; training.maxEpochs = 150
+        try npe.train(training)
+        let (mode, value) = try npe.posterior().map(x: Tensor([0.5, -1.2]), rng: &rng, iterations: 300)
+        #expect(abs(mode[0] - 0.5) < 0.05 && abs(mode[1] + 1.2) < 0.05, "MAP \(mode)")
+        #expect(value.isFinite)
+    }
+}

@@ -307,6 +307,17 @@ module hylo
       real(c_double), dimension(*), intent(out) :: out
       integer(c_int32_t) :: hylo_posterior_log_prob
     end function
+    function hylo_posterior_map(posterior, x, dim_x, seed, opts, out, log_prob) bind(C, name="hylo_posterior_map")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: posterior
+      real(c_double), dimension(*), intent(in) :: x
+      integer(c_size_t), value :: dim_x
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts
+      real(c_double), dimension(*), intent(out) :: out
+      real(c_double), intent(out) :: log_prob
+      integer(c_int32_t) :: hylo_posterior_map
+    end function
     function hylo_posterior_save(posterior, path) bind(C, name="hylo_posterior_save")
       import :: c_ptr, c_char, c_int32_t
       type(c_ptr), value :: posterior

@@ -207,6 +207,11 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_log_prob(NULL, th, 4, xs, 2, 0, lp));
         EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_posterior_log_prob(post, nan_x, 2, xs, 2, 0, lp));
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_save(post, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_map(post, xs, 2, 0, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_map(post, xs, 1, 0, NULL, lp, NULL));
+        EXPECT_OK(hylo_options_set_int(o, "num_iter", -1));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_posterior_map(post, xs, 2, 0, o, lp, NULL));
+        EXPECT_OK(hylo_options_clear(o));
         EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_posterior_load("good.safetensors", &qout)); /* an MLP file */
         EXPECT_ERROR(HYLO_E_IO, hylo_posterior_load("/nonexistent.safetensors", &qout));
         EXPECT(qout == NULL && nout == NULL);

@@ -89,6 +89,9 @@ program npe_fortran
   call expect(all(abs(mu - x_o / 2) < 0.04d0), "posterior mean")
   call expect(all(abs(var - 0.05d0) < 0.015d0), "posterior variance")
 
+  call expect(hylo_posterior_map(posterior, x_o, 2_c_size_t, 1_c_int64_t, c_null_ptr, mu, rate) == HYLO_OK, "map")
+  print '(a, 2f8.4)', "MAP estimate   ", mu
+  call expect(all(abs(mu - x_o / 2) < 0.05d0), "MAP near x_o / 2")
   call expect(hylo_posterior_save(posterior, hylo_c_string("npe_fortran.safetensors")) == HYLO_OK, "save")
   call expect(hylo_posterior_load(hylo_c_string("npe_fortran.safetensors"), loaded) == HYLO_OK, "load")
   call expect(hylo_posterior_sample(loaded, x_o, 2_c_size_t, int(m, c_size_t), 7_c_int64_t, c_null_ptr, s2, &

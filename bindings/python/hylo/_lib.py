@@ -120,6 +120,8 @@ _PROTOTYPES = {
                                         ctypes.c_void_p, c_double_p, c_size_t_p, c_double_p]),
     "hylo_posterior_log_prob": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
                                           ctypes.c_uint64, c_double_p]),
+    "hylo_posterior_map": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_uint64, ctypes.c_void_p,
+                                     c_double_p, c_double_p]),
     "hylo_posterior_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
     "hylo_posterior_load": (_STATUS, [ctypes.c_char_p, c_void_pp]),
     "hylo_npy_write": (_STATUS, [ctypes.c_char_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t]),

@@ -186,6 +186,18 @@ class Posterior(Handle):
         lib.hylo_posterior_log_prob(self._p(), pointer(t), t.shape[0], pointer(xo), xo.size, seed, pointer(out))
         return out
 
+    def map(self, x=None, seed: int = 0, **options) -> np.ndarray:
+        """The maximum a posteriori estimate at x (options: num_init_samples, num_starts,
+        num_iter, learning_rate, as sbi's map())."""
+        xo = self._x(x)
+        d, _ = self.dims
+        out = np.empty(d)
+        value = ctypes.c_double()
+        opts = options_or_null(options)
+        lib.hylo_posterior_map(self._p(), pointer(xo), xo.size, seed, opts and opts._p(), pointer(out), ctypes.byref(value))
+        self.map_log_prob = value.value
+        return out
+
     def save(self, path) -> None:
         lib.hylo_posterior_save(self._p(), os.fsencode(path))
 

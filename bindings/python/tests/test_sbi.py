@@ -68,6 +68,8 @@ def test_npe_on_gaussian_linear_matches_the_analytic_posterior(tmp_path):
     lp = posterior.log_prob([x_o / 2], x=x_o)[0]
     assert lp == pytest.approx(-np.log(2 * np.pi * 0.05), abs=0.3)
 
+    np.testing.assert_allclose(posterior.map(x=x_o, num_iter=200), x_o / 2, atol=0.05)
+
     path = tmp_path / "posterior.safetensors"
     posterior.save(path)
     code = ("import numpy as np; from hylo import sbi; "
