@@ -309,6 +309,9 @@ typedef struct hylo_posterior hylo_posterior;
  *
  * Options (default, sbi's): "density_estimator" string maf (maf); "hidden_features" int (50);
  * "num_transforms" int (5); "num_blocks" int (2); "seed" int ≥ 0 (0), for the initial weights.
+ * An embedding network for x (an MLP with ReLU, trained with the flow, for high-dimensional x):
+ * "embedding_features" int, the number of learned summary features (0: none) (0);
+ * "embedding_hidden_features" int (50); "embedding_hidden_layers" int (2).
  * Since 0.1.
  */
 hylo_status hylo_npe_create(const hylo_prior *prior, const hylo_options *opts, hylo_npe **out);

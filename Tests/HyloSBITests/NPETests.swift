@@ -63,14 +63,14 @@ import HyloNN
 }
 
 @Suite struct PosteriorFileTests {
-    @Test(arguments: [(false, FlowConfiguration.Kind.maf), (true, .maf), (false, .nsf)])
-    func savedPosteriorSamplesBitIdentically(gaussian: Bool, kind: FlowConfiguration.Kind) throws {
+    @Test(arguments: [(false, FlowConfiguration.Kind.maf, 0), (true, .maf, 3), (false, .nsf, 0)])
+    func savedPosteriorSamplesBitIdentically(gaussian: Bool, kind: FlowConfiguration.Kind, embedding: Int) throws {
         let prior: Prior = gaussian ? try GaussianPrior(mean: [0, 1], covariance: [[1, 0.3], [0.3, 2]])
             : IndependentPrior([.uniform(low: -2, high: 2), .logNormal(mu: 0, sigma: 0.5)])
         var rng = Philox(seed: 1)
         let theta = prior.sample(300, rng: &rng)
         var config = FlowConfiguration(kind)
-        config.hiddenFeatures = 8; config.transforms = 2
+        config.hiddenFeatures = 8; config.transforms = 2; config.embeddingFeatures = embedding
         let npe = NPE(prior: prior, configuration: config)
         try npe.appendSimulations(theta: theta, x: theta.sin() + rng.normal([300, 2], std: 0.1))
         var training = NPE.defaultTraining
@@ -102,5 +102,37 @@ import HyloNN
         let (mode, value) = try npe.posterior().map(x: Tensor([0.5, -1.2]), rng: &rng, iterations: 300)
         #expect(abs(mode[0] - 0.5) < 0.05 && abs(mode[1] + 1.2) < 0.05, "MAP \(mode)")
         #expect(value.isFinite)
+    }
+}
+
+@Suite struct EmbeddingTests {
+    /// θ ~ N(0, 0.1 I₂) observed ten times with unit noise (x has 20 dimensions): the posterior is
+    /// N(Σⱼ xⱼ / 20, 0.05 I). An embedding net learns the summary.
+    @Test func embeddingNetworkLearnsTheSummary() throws {
+        let prior = try GaussianPrior(mean: [0, 0], std: [(0.1).squareRoot(), (0.1).squareRoot()])
+        var rng = Philox(seed: 50)
+        let n = 4000
+        let theta = prior.sample(n, rng: &rng)
+        func observe(_ t: Tensor, _ rng: inout Philox) -> Tensor {
+            let repeated = Tensor.concatenate(Array(repeating: t, count: 10), axis: 1)
+            return repeated + rng.normal([t.shape[0], 20])
+        }
+        var config = FlowConfiguration()
+        config.hiddenFeatures = 32; config.transforms = 3; config.embeddingFeatures = 4; config.embeddingHiddenFeatures = 32
+        let npe = NPE(prior: prior, configuration: config)
+        try npe.appendSimulations(theta: theta, x: observe(theta, &rng))
+        var training = NPE.defaultTraining
+        training.learningRate = 2e-3; training.maxEpochs = 200
+        try npe.train(training)
+        let xo = observe(Tensor(rows: [[0.2, -0.3]]), &rng)
+        let exact = (0..<2).map { k in (0..<10).reduce(0.0) { $0 + xo.scalars[2 * $1 + k] } / 20 }
+        let (samples, _) = try npe.posterior().sample(4000, x: xo, rng: &rng)
+        let mean: Tensor = samples.mean(axis: 0)
+        let centered: Tensor = samples - mean
+        let variance: Tensor = centered.squared().mean(axis: 0)
+        for k in 0..<2 {
+            #expect(abs(mean.scalars[k] - exact[k]) < 0.06, "mean \(mean.scalars.array) vs \(exact)")
+            #expect(abs(variance.scalars[k] - 0.05) < 0.02, "variance \(variance.scalars.array)")
+        }
     }
 }

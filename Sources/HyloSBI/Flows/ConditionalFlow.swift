@@ -17,6 +17,12 @@ public struct FlowConfiguration: Equatable, Sendable {
     public var blocks = 2
     public var bins = 10
     public var tailBound = 3.0
+    /// An embedding network for x, trained jointly: an MLP (ReLU) from the z-scored x through
+    /// `embeddingHiddenLayers` layers of `embeddingHiddenFeatures` units to `embeddingFeatures`
+    /// summary features; 0 features means no embedding (x conditions the flow directly).
+    public var embeddingFeatures = 0
+    public var embeddingHiddenFeatures = 50
+    public var embeddingHiddenLayers = 2
     public var seed: UInt64 = 0
     public init(_ kind: Kind = .maf) { self.kind = kind }
 }
@@ -30,6 +36,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
     public private(set) var thetaScaling: Standardization
     public private(set) var contextScaling: Standardization
     let layers: [FlowLayer]
+    let embedding: MLP?
 
     /// A new flow with weights (and, for MAF, permutations) drawn from `configuration.seed`; a
     /// saved MAF passes its stored permutations.
@@ -39,6 +46,13 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
         parameterDimension = d
         contextDimension = c
         var rng = Philox(seed: configuration.seed, stream: 0x666c_6f77)
+        if configuration.embeddingFeatures > 0 {
+            embedding = MLP(.init(widths: [c] + Array(repeating: configuration.embeddingHiddenFeatures, count: configuration.embeddingHiddenLayers)
+                                    + [configuration.embeddingFeatures], activation: .relu), rng: &rng)
+        } else {
+            embedding = nil
+        }
+        let c = configuration.embeddingFeatures > 0 ? configuration.embeddingFeatures : c
         var layers: [FlowLayer] = []
         for t in 0..<configuration.transforms {
             switch configuration.kind {
@@ -72,15 +86,23 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
-        collect(layers.enumerated().map { ("layers.\($0.offset)", $0.element) })
+        collect(layers.enumerated().map { ("layers.\($0.offset)", $0.element) } + (embedding.map { [("embedding", $0)] } ?? []))
     }
+
+    /// The context the layers see: z-scored x, through the embedding network if there is one.
+    func conditioning(_ x: Tensor) -> Tensor {
+        let z = contextScaling.apply(x)
+        return embedding.map { $0(z) } ?? z
+    }
+
+    var layerContextDimension: Int { configuration.embeddingFeatures > 0 ? configuration.embeddingFeatures : contextDimension }
 
     var permutations: [[Int]] { layers.compactMap { ($0 as? Permutation)?.order } }
 
     public func logProb(_ theta: Tensor, context x: Tensor) -> Tensor {
         precondition(theta.rank == 2 && theta.shape[1] == parameterDimension && x.rank == 2 && x.shape[1] == contextDimension
                      && x.shape[0] == theta.shape[0], "logProb: θ \(theta.shape) and x \(x.shape) do not fit the flow")
-        let c = contextScaling.apply(x)
+        let c = conditioning(x)
         var u = thetaScaling.apply(theta)
         var logDet = Tensor.filled([theta.shape[0]], thetaScaling.logDetJacobian)
         for layer in layers {
@@ -93,7 +115,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
 
     public func sample(_ n: Int, context x: Tensor, rng: inout Philox) -> Tensor {
         withoutGradients {
-            let c = contextScaling.apply(x.reshaped([1, contextDimension]).expand(to: [n, contextDimension]))
+            let c = conditioning(x.reshaped([1, contextDimension])).expand(to: [n, layerContextDimension])
             var z = rng.normal([n, parameterDimension])
             for layer in layers.reversed() { z = layer.inverse(z, c) }
             return thetaScaling.invert(z)
@@ -108,6 +130,9 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
             "context_dimension": String(contextDimension), "hidden_features": String(configuration.hiddenFeatures),
             "transforms": String(configuration.transforms), "blocks": String(configuration.blocks),
             "bins": String(configuration.bins), "tail_bound": String(configuration.tailBound),
+            "embedding_features": String(configuration.embeddingFeatures),
+            "embedding_hidden_features": String(configuration.embeddingHiddenFeatures),
+            "embedding_hidden_layers": String(configuration.embeddingHiddenLayers),
         ]
         if configuration.kind == .maf {
             metadata["permutations"] = permutations.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ";")
