@@ -300,6 +300,27 @@ hylo_status hylo_simulate(hylo_simulator_fn simulator, void *user_data, const do
                           hylo_progress_fn progress, void *progress_data, double *x_out,
                           int32_t *status_out, size_t *n_invalid);
 
+/**
+ * A batched simulator: writes x (n × dim_x) for n parameter vectors theta (n × dim_theta), and
+ * status[i] = 0 for a valid simulation or > 0 to mark row i invalid. seeds[i] is row i's own seed
+ * (as for hylo_simulator_fn, so results do not depend on the batch size or the number of workers).
+ * Return 0, or < 0 to abort the run. With "num_workers" > 1 it is called concurrently on disjoint
+ * batches from library worker threads. Suits vectorized simulators (NumPy, GPU codes, Fortran
+ * array code).
+ */
+typedef int32_t (*hylo_batch_simulator_fn)(const double *theta, size_t n, size_t dim_theta, double *x, size_t dim_x,
+                                           const uint64_t *seeds, int32_t *status, void *user_data);
+
+/**
+ * As hylo_simulate, with a batched simulator called on blocks of "batch_size" rows (1000).
+ * Options (default): "num_workers" int (1), "seed" int (0), "batch_size" int ≥ 1 (1000).
+ * Since 0.1.
+ */
+hylo_status hylo_simulate_batched(hylo_batch_simulator_fn simulator, void *user_data, const double *theta, size_t n,
+                                  size_t dim_theta, size_t dim_x, const hylo_options *opts,
+                                  hylo_progress_fn progress, void *progress_data, double *x_out,
+                                  int32_t *status_out, size_t *n_invalid);
+
 typedef struct hylo_npe hylo_npe;
 typedef struct hylo_posterior hylo_posterior;
 

@@ -46,3 +46,31 @@ import HyloCore
         }
     }
 }
+
+@Suite struct BatchedSimulationTests {
+    /// x = θ + noise drawn from the row's seed: the same whatever the batching.
+    func row(_ theta: Double, _ seed: UInt64) -> Double {
+        var r = Philox(seed: seed)
+        return theta + r.normal()
+    }
+
+    @Test func batchedRunsMatchSingleRunsForAnyBatchSizeAndWorkers() throws {
+        var rng = Philox(seed: 8)
+        let theta = rng.uniform([1000, 1])
+        let single = try runSimulations(theta: theta, outputs: 1, workers: 2, seed: 3) { _, th, x, rng in
+            x[0] = self.row(th[0], rng.nextUInt64()); return 0
+        }
+        for (batch, workers) in [(1, 1), (64, 2), (1000, 3), (333, 2)] {
+            let batched = try runBatchedSimulations(theta: theta, outputs: 1, batchSize: batch, workers: workers, seed: 3) {
+                rows, th, x, seeds, status in
+                for i in 0..<rows.count {
+                    x[i] = self.row(th[i], seeds[i])
+                    status[i] = th[i] > 0.95 ? 2 : 0
+                }
+                return 0
+            }
+            for i in 0..<1000 where batched.valid[i] { #expect(batched.x.scalars[i] == single.x.scalars[i]) }
+            #expect(batched.failedCount == (0..<1000).filter { theta.scalars[$0] > 0.95 }.count)
+        }
+    }
+}

@@ -43,6 +43,18 @@ module hylo
       integer(c_int32_t) :: status
     end function
 
+    !> Batched simulator: theta(dim_theta, n) in, x(dim_x, n) and status(n) out; seeds(n) per row.
+    function hylo_batch_simulator_fn(theta, n, dim_theta, x, dim_x, seeds, status, user_data) bind(C) result(code)
+      import :: c_double, c_size_t, c_int64_t, c_ptr, c_int32_t
+      integer(c_size_t), value :: n, dim_theta, dim_x
+      real(c_double), intent(in) :: theta(dim_theta, n)
+      real(c_double), intent(out) :: x(dim_x, n)
+      integer(c_int64_t), intent(in) :: seeds(n)
+      integer(c_int32_t), intent(out) :: status(n)
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: code
+    end function
+
     !> Progress callback: return 0 to continue, non-zero to cancel.
     function hylo_progress_fn(stage, done, total, loss, user_data) bind(C) result(stop)
       import :: c_ptr, c_int64_t, c_double, c_int32_t
@@ -247,6 +259,20 @@ module hylo
       real(c_double), dimension(*), intent(out) :: x_out
       type(c_ptr), value :: status_out, n_invalid
       integer(c_int32_t) :: hylo_simulate
+    end function
+    function hylo_simulate_batched(simulator, user_data, theta, n, dim_theta, dim_x, opts, progress, progress_data, &
+                                   x_out, status_out, n_invalid) bind(C, name="hylo_simulate_batched")
+      import :: c_funptr, c_ptr, c_double, c_size_t, c_int32_t
+      type(c_funptr), value :: simulator
+      type(c_ptr), value :: user_data
+      real(c_double), dimension(*), intent(in) :: theta
+      integer(c_size_t), value :: n, dim_theta, dim_x
+      type(c_ptr), value :: opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      real(c_double), dimension(*), intent(out) :: x_out
+      type(c_ptr), value :: status_out, n_invalid
+      integer(c_int32_t) :: hylo_simulate_batched
     end function
     function hylo_npe_create(prior, opts, out) bind(C, name="hylo_npe_create")
       import :: c_ptr, c_int32_t

@@ -71,6 +71,57 @@ public func runSimulations(
     }
     if let (i, code) = state.abortion { throw SimulationError.aborted(index: i, code: code) }
     if state.cancelled { throw SimulationError.cancelled(completed: state.completed) }
+    return summarize(theta: theta, x: &x, codes: codes, outputs: outputs)
+}
+
+/// Runs a batched simulator on blocks of `batchSize` rows of θ on a pool of workers.
+///
+/// The simulator gets a block's θ rows, writes their x rows and a status per row (0 valid, > 0
+/// invalid), and returns 0, or < 0 to abort the run. Row i's generator is `Philox(seed, stream: i)`
+/// whatever the blocks, so results are identical for any batch size and number of workers when the
+/// simulator draws row i's randomness from `seeds[i]`.
+public func runBatchedSimulations(
+    theta: Tensor, outputs: Int, batchSize: Int, workers: Int = 1, seed: UInt64,
+    progress: ((Int, Int) -> Bool)? = nil,
+    simulator: @escaping (_ rows: Range<Int>, _ theta: UnsafeBufferPointer<Double>, _ x: UnsafeMutableBufferPointer<Double>,
+                          _ seeds: UnsafeBufferPointer<UInt64>, _ status: UnsafeMutableBufferPointer<Int32>) -> Int32
+) throws -> SimulationOutcome {
+    precondition(theta.rank == 2 && outputs > 0 && workers > 0 && batchSize > 0, "runBatchedSimulations: bad arguments")
+    let n = theta.shape[0], d = theta.shape[1]
+    let seeds = (0..<n).map { i -> UInt64 in var r = Philox(seed: seed, stream: UInt64(i)); return r.nextUInt64() }
+    let blocks = (n + batchSize - 1) / batchSize
+    var x = [Double](repeating: .nan, count: n * outputs)
+    var codes = [Int32](repeating: 0, count: n)
+    let state = RunState()
+    theta.scalars.withUnsafeBufferPointer { th in
+        x.withUnsafeMutableBufferPointer { xs in
+            codes.withUnsafeMutableBufferPointer { cs in
+                seeds.withUnsafeBufferPointer { sd in
+                    let (thBase, xBase, cBase, sBase) = (th.baseAddress!, xs.baseAddress!, cs.baseAddress!, sd.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: Swift.min(workers, Swift.max(blocks, 1))) { _ in
+                        while let b = state.next(below: blocks) {
+                            let rows = (b * batchSize)..<Swift.min((b + 1) * batchSize, n)
+                            let code = simulator(rows, UnsafeBufferPointer(start: thBase + rows.lowerBound * d, count: rows.count * d),
+                                                 UnsafeMutableBufferPointer(start: xBase + rows.lowerBound * outputs, count: rows.count * outputs),
+                                                 UnsafeBufferPointer(start: sBase + rows.lowerBound, count: rows.count),
+                                                 UnsafeMutableBufferPointer(start: cBase + rows.lowerBound, count: rows.count))
+                            if code < 0 { state.abort(index: rows.lowerBound, code: code) }
+                            let done = state.finish(rows.count)
+                            if let progress, !state.reportProgress({ _ in progress(done, n) }) { state.cancel() }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let (i, code) = state.abortion { throw SimulationError.aborted(index: i, code: code) }
+    if state.cancelled { throw SimulationError.cancelled(completed: state.completed) }
+    return summarize(theta: theta, x: &x, codes: codes, outputs: outputs)
+}
+
+/// Marks failed and non-finite rows and counts them.
+private func summarize(theta: Tensor, x: inout [Double], codes: [Int32], outputs: Int) -> SimulationOutcome {
+    let n = codes.count
     var valid = [Bool](repeating: true, count: n)
     var failed = 0, nonFinite = 0
     for i in 0..<n {
@@ -111,7 +162,8 @@ private final class RunState: @unchecked Sendable {
         }
     }
 
-    func finishOne() -> Int { locked { completed += 1; return completed } }
+    func finishOne() -> Int { finish(1) }
+    func finish(_ count: Int) -> Int { locked { completed += count; return completed } }
 
     func abort(index: Int, code: Int32) {
         locked {

@@ -12,6 +12,24 @@ static int32_t cancel_after_two(const char *stage, int64_t done, int64_t total, 
     return done >= 2;
 }
 
+/* x = θ + u(seed) with u from splitmix64: the same value one row at a time or in batches. */
+static double from_seed(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (double)((z ^ (z >> 31)) >> 11) * 0x1p-53;
+}
+static int32_t one(const double *t, size_t dt, double *x, size_t dx, uint64_t seed, void *u) {
+    (void)dt; (void)dx; (void)u;
+    x[0] = t[0] + from_seed(seed);
+    return 0;
+}
+static int32_t batch(const double *t, size_t n, size_t dt, double *x, size_t dx, const uint64_t *seeds, int32_t *status, void *u) {
+    (void)dt; (void)dx;
+    ++*(int *)u;
+    for (size_t i = 0; i < n; i++) { x[i] = t[i] + from_seed(seeds[i]); status[i] = 0; }
+    return 0;
+}
+
 static void *fail_on_other_thread(void *arg) {
     (void)arg;
     hylo_mlp_free(NULL);
@@ -107,6 +125,23 @@ int main(void) {
     EXPECT_OK(hylo_mlp_training_result(m, &iters, NULL, &reason));
     EXPECT(iters == 2 && strcmp(reason, "cancelled") == 0);
     EXPECT_OK(hylo_mlp_predict(m, x, N, p));
+
+    /* batched and one-at-a-time simulations agree */
+    {
+        double th[100], x1[100], x2[100];
+        int calls = 0;
+        hylo_options *so = NULL;
+        for (int i = 0; i < 100; i++) th[i] = i / 100.0;
+        EXPECT_OK(hylo_options_create(&so));
+        EXPECT_OK(hylo_options_set_int(so, "seed", 5));
+        EXPECT_OK(hylo_simulate(one, NULL, th, 100, 1, 1, so, NULL, NULL, x1, NULL, NULL));
+        EXPECT_OK(hylo_options_set_int(so, "batch_size", 30));
+        EXPECT_OK(hylo_simulate_batched(batch, &calls, th, 100, 1, 1, so, NULL, NULL, x2, NULL, NULL));
+        EXPECT(calls == 4 && memcmp(x1, x2, sizeof x1) == 0);
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_simulate(one, NULL, th, 100, 1, 1, so, NULL, NULL, x1, NULL, NULL)); /* batch_size is batched-only */
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_simulate_batched(NULL, NULL, th, 100, 1, 1, NULL, NULL, NULL, x2, NULL, NULL));
+        hylo_options_free(so);
+    }
 
     hylo_mlp_free(m2);
     hylo_mlp_free(m);

@@ -29,6 +29,11 @@ c_int32_p = ctypes.POINTER(ctypes.c_int32)
 SIMULATOR_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
                                 ctypes.c_uint64, ctypes.c_void_p)
 
+#: int32_t (*)(const double *theta, size_t n, size_t dim_theta, double *x, size_t dim_x, const uint64_t *seeds,
+#:             int32_t *status, void *user_data)
+BATCH_SIMULATOR_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, ctypes.c_size_t, ctypes.c_size_t, c_double_p,
+                                      ctypes.c_size_t, ctypes.POINTER(ctypes.c_uint64), c_int32_p, ctypes.c_void_p)
+
 #: int32_t (*)(const char *stage, int64_t done, int64_t total, double loss, void *user_data)
 PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64,
                                ctypes.c_double, ctypes.c_void_p)
@@ -107,6 +112,9 @@ _PROTOTYPES = {
     "hylo_simulate": (_STATUS, [SIMULATOR_FN, ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
                                 ctypes.c_size_t, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p, c_double_p,
                                 c_int32_p, c_size_t_p]),
+    "hylo_simulate_batched": (_STATUS, [BATCH_SIMULATOR_FN, ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                        ctypes.c_size_t, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p, c_double_p,
+                                        c_int32_p, c_size_t_p]),
     "hylo_npe_create": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, c_void_pp]),
     "hylo_npe_free": (None, [ctypes.c_void_p]),
     "hylo_npe_append_simulations": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t,

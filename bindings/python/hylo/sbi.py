@@ -91,15 +91,21 @@ def Independent(marginals: Sequence[tuple]) -> Prior:
 
 
 def simulate(simulator: Callable, prior: Prior, num_simulations: int, num_workers: int = 1, seed: int = 0,
-             theta=None, progress=None):
+             theta=None, progress=None, vectorized: bool = False, batch_size: int = 1000):
     """Draws θ from the prior (or uses `theta`) and runs `simulator` on each row.
 
     `simulator(theta)` or `simulator(theta, rng)` (rng: a numpy Generator seeded for that
     simulation) returns x as an array; returning None marks the simulation invalid (its x is NaN,
     so NPE leaves it out); raising aborts the run and re-raises. Returns (theta, x) as arrays.
+
+    With `vectorized=True` the simulator takes a batch θ (m, d) and returns x (m, dim x), rows of
+    NaN marking invalid simulations; its rng (if it takes one) is seeded from the batch's
+    simulation seeds, so results depend on `batch_size` but not on `num_workers`.
     """
     th = prior.sample((num_simulations,), seed=seed) if theta is None else as_matrix(theta, prior.dim, "theta")
     takes_rng = len(inspect.signature(simulator).parameters) >= 2
+    if vectorized:
+        return th, _simulate_batched(simulator, th, takes_rng, num_workers, seed, batch_size, progress)
     first = np.asarray(simulator(th[0], np.random.default_rng(seed)) if takes_rng else simulator(th[0]), float).ravel()
     dim_x = first.size
     errors = []
@@ -131,6 +137,40 @@ def simulate(simulator: Callable, prior: Prior, num_simulations: int, num_worker
             raise errors[0] from None
         thunk.reraise(error)
     return th, x
+
+
+def _simulate_batched(simulator, th, takes_rng, num_workers, seed, batch_size, progress):
+    first = np.asarray(simulator(th[:1], np.random.default_rng(seed)) if takes_rng else simulator(th[:1]), float)
+    dim_x = first.reshape(1, -1).shape[1]
+    errors = []
+
+    def call(theta_ptr, n, dim_theta, x_ptr, n_x, seeds_ptr, status_ptr, _user):
+        try:
+            t = np.ctypeslib.as_array(theta_ptr, shape=(n, dim_theta)).copy()
+            seeds = np.ctypeslib.as_array(seeds_ptr, shape=(n,)).copy()
+            result = simulator(t, np.random.default_rng(seeds)) if takes_rng else simulator(t)
+            values = np.asarray(result, float).reshape(n, -1)
+            if values.shape[1] != n_x:
+                raise ValueError(f"the simulator returned {values.shape[1]} columns; the first call returned {n_x}")
+            np.ctypeslib.as_array(x_ptr, shape=(n, n_x))[:] = values
+            np.ctypeslib.as_array(status_ptr, shape=(n,))[:] = 0
+            return 0
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+            return -1
+
+    callback = _lib.BATCH_SIMULATOR_FN(call)
+    thunk = ProgressThunk(progress)
+    x = np.empty((th.shape[0], dim_x))
+    opts = options_or_null({"num_workers": num_workers, "seed": seed, "batch_size": batch_size})
+    try:
+        lib.hylo_simulate_batched(callback, None, pointer(th), th.shape[0], th.shape[1], dim_x, opts and opts._p(),
+                                  thunk.c, None, pointer(x), None, None)
+    except HyloError as error:
+        if errors:
+            raise errors[0] from None
+        thunk.reraise(error)
+    return x
 
 
 class Posterior(Handle):

@@ -173,3 +173,20 @@ def test_npe_from_npy_files(tmp_path):
     assert npe.num_excluded == 1
     posterior = npe.train(max_num_epochs=3)
     assert posterior.sample((10,), x=[0.5, 0.5]).shape == (10, 2)
+
+
+def test_vectorized_simulator():
+    prior = sbi.BoxUniform([0, 0], [1, 1])
+    calls = []
+
+    def batch(theta):
+        calls.append(len(theta))
+        x = theta * 2
+        x[theta[:, 0] > 0.9] = np.nan
+        return x
+
+    theta, x = sbi.simulate(batch, prior, 1000, vectorized=True, batch_size=300, num_workers=2)
+    assert sorted(calls[1:]) == [100, 300, 300, 300]
+    ok = ~np.isnan(x[:, 0])
+    np.testing.assert_array_equal(x[ok], 2 * theta[ok])
+    assert (~ok).sum() == (theta[:, 0] > 0.9).sum()
