@@ -32,11 +32,12 @@ public func makeTask(_ name: String) -> SBITask? {
     case "gaussian_linear_uniform": return GaussianLinear(uniformPrior: true)
     case "gaussian_mixture": return GaussianMixture()
     case "slcp": return SLCP()
+    case "bernoulli_glm": return BernoulliGLM()
     default: return nil
     }
 }
 
-public let builtInTaskNames = ["two_moons", "gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture", "slcp"]
+public let builtInTaskNames = ["two_moons", "gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture", "slcp", "bernoulli_glm"]
 
 /// Reads a headerless CSV of numbers (the sbibm reference files) as an `[rows, columns]` tensor.
 public func readCSV(_ path: String) throws -> Tensor {
