@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "HyloCore", dependencies: ["CBLAS", "CFFTW"], swiftSettings: swift5),
         .target(name: "HyloNN", dependencies: ["HyloCore"], swiftSettings: swift5),
         .target(name: "HyloSBI", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .target(name: "HyloODE", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloTasks", dependencies: ["HyloSBI"], swiftSettings: swift5),
         .target(
             name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
@@ -45,5 +46,6 @@ let package = Package(
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),
+        .testTarget(name: "HyloODETests", dependencies: ["HyloODE"], swiftSettings: swift5),
     ]
 )

@@ -9,13 +9,14 @@ public func hylo_npe_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         let out = try Check.pointer(out, "out")
         let p = try Handle.get(prior, "prior", as: PriorHandle.self)
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        // NSF is implemented and tested for correctness, but its accuracy on NPE is not yet validated
-        // (it generalizes worse than expected on small budgets): not exported until it is.
-        let kind = FlowConfiguration.Kind(rawValue: try o.choice("density_estimator", default: "maf", from: ["maf"]))!
+        let kind = FlowConfiguration.Kind(rawValue: try o.choice("density_estimator", default: "maf",
+                                                                 from: FlowConfiguration.Kind.allCases.map(\.rawValue)))!
         var config = FlowConfiguration(kind)
         config.hiddenFeatures = try o.int("hidden_features", default: 50, in: 1...4096)
         config.transforms = try o.int("num_transforms", default: 5, in: 1...64)
         config.blocks = try o.int("num_blocks", default: 2, in: 1...16)
+        config.bins = try o.int("num_bins", default: 10, in: 2...256)
+        config.tailBound = try o.double("tail_bound", default: 3, in: 0...1e6, excludingLower: true)
         config.embeddingFeatures = try o.int("embedding_features", default: 0, in: 0...65536)
         config.embeddingHiddenFeatures = try o.int("embedding_hidden_features", default: 50, in: 1...65536)
         config.embeddingHiddenLayers = try o.int("embedding_hidden_layers", default: 2, in: 0...64)

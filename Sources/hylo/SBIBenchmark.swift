@@ -9,7 +9,8 @@ import HyloTasks
 /// against them. Prints one line per observation and one with the timings. With an output
 /// directory, also writes the simulations (`theta.csv`, `x.csv`, for the anchor to train on the
 /// same data) and the samples (`hylo_obs<k>.csv`).
-func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, sbibmRoot: String, outputDirectory: String?) {
+func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: FlowConfiguration.Kind, sbibmRoot: String,
+                     outputDirectory: String?) {
     guard let task = makeTask(name) else {
         print("unknown task \(name); built in: \(builtInTaskNames.joined(separator: ", "))")
         exit(2)
@@ -20,7 +21,7 @@ func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, sbibmRoot: St
             try writeCSV(theta, to: "\(dir)/theta.csv")
             try writeCSV(x, to: "\(dir)/x.csv")
         }
-        let npe = NPE(prior: task.prior)
+        let npe = NPE(prior: task.prior, configuration: FlowConfiguration(estimator))
         try npe.appendSimulations(theta: theta, x: x)
         var training = NPE.defaultTraining
         if let epochs { training.maxEpochs = epochs; training.patience = Int.max / 2 }
@@ -41,7 +42,7 @@ func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, sbibmRoot: St
             scores.append(score)
             print("hylo task=\(name) obs=\(k) c2st=\(score)")
         }
-        print("hylo task=\(name) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / 5)")
+        print("hylo task=\(name) estimator=\(estimator.rawValue) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / 5)")
     } catch {
         print("error: \(error)")
         exit(1)

@@ -2,6 +2,7 @@
 import Glibc
 import HyloCore
 import HyloNN
+import HyloSBI
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
@@ -11,7 +12,7 @@ func usage() -> Never {
       demo                 run the built-in demonstration (no downloads)
       version              print the version
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
-      bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--out DIR]
+      bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf] [--out DIR]
                            NPE on an sbibm task, C2ST against the reference (benchmarks/run sbi)
     """)
     exit(2)
@@ -23,11 +24,13 @@ case "version": print("hylo 0.1.0")
 case "bench" where arguments.count >= 2 && arguments[1] == "engine":
     runEngineBenchmark(steps: arguments.count > 2 ? Int(arguments[2]) ?? 200 : 200)
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
-    // hylo bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--out DIR]
+    // hylo bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf] [--out DIR]
     var options: [String: String] = [:]
     var i = 4
     while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
     runSBIBenchmark(task: arguments[2], budget: Int(options["--budget"] ?? "") ?? 10_000,
-                    epochs: Int(options["--epochs"] ?? ""), sbibmRoot: arguments[3], outputDirectory: options["--out"])
+                    epochs: Int(options["--epochs"] ?? ""),
+                    estimator: FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf,
+                    sbibmRoot: arguments[3], outputDirectory: options["--out"])
 default: usage()
 }
