@@ -25,28 +25,30 @@ func makeStepper(_ method: ODEMethod, dimension d: Int, options: SolverOptions) 
 /// Explicit Runge–Kutta step; also used by the discrete adjoint to recompute stages.
 struct ExplicitStepper: Stepper {
     let tableau: ExplicitTableau
-    /// Stage derivatives of the last step, `k[i]`.
+    /// Stage values `Yᵢ` and derivatives `kᵢ` of the last step.
+    var stages: [[Double]]
     var k: [[Double]]
-    private var stage: [Double]
 
     init(_ tableau: ExplicitTableau, dimension d: Int) {
         self.tableau = tableau
         k = Array(repeating: Array(repeating: 0, count: d), count: tableau.stages)
-        stage = Array(repeating: 0, count: d)
+        stages = k
     }
 
     mutating func step(_ f: Evaluator, t: Double, y: [Double], f0: [Double], h: Double,
                        yNew: inout [Double], fNew: inout [Double], error: inout [Double]) throws -> StepOutcome {
         let s = tableau.stages, d = y.count
         k[0] = f0
+        stages[0] = y
         for i in 1..<max(s, 1) {
-            stage = y
+            var stage = y
             let row = tableau.a[i]
             for j in 0..<i where row[j] != 0 {
                 let c = h * row[j]
                 k[j].withUnsafeBufferPointer { kj in for m in 0..<d { stage[m] += c * kj[m] } }
             }
             guard try f.rhs(t + tableau.c[i] * h, stage, into: &k[i]) else { return .retry(shrink: 0.5) }
+            stages[i] = stage
         }
         yNew = y
         for i in 0..<s where tableau.b[i] != 0 {

@@ -71,10 +71,11 @@ public extension ODESystem {
 
     func finiteDifferenceJVP(_ t: Double, _ y: [Double], _ p: [Double], tangent u: [Double], parameterTangent q: [Double],
                              into out: inout [Double]) throws -> Bool {
+        // The step is relative to the size of the components the direction moves.
         let d = dimension
         var scale = 0.0, size = 1.0
-        for i in 0..<d { scale = max(scale, abs(u[i])); size = max(size, abs(y[i])) }
-        for k in 0..<q.count { scale = max(scale, abs(q[k])); size = max(size, abs(p[k])) }
+        for i in 0..<d where u[i] != 0 { scale = max(scale, abs(u[i])); size = max(size, abs(y[i])) }
+        for k in 0..<q.count where q[k] != 0 { scale = max(scale, abs(q[k])); size = max(size, abs(p[k])) }
         guard scale > 0 else {
             for i in 0..<d { out[i] = 0 }
             return true
