@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "HyloODE", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloTasks", dependencies: ["HyloSBI"], swiftSettings: swift5),
         .target(
-            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
+            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
         .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),

@@ -435,6 +435,123 @@ hylo_status hylo_npy_read(const char *path, double *out, size_t capacity);
 hylo_status hylo_npe_append_npy(hylo_npe *npe, const char *theta_path, const char *x_path, size_t *n_excluded);
 
 /* ---------------------------------------------------------------------------------------------
+ * ODE solvers with gradients, for a right-hand side written in C, Fortran or Python
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * The right-hand side ydot = f(t, y; p) of a system of n states and num_params parameters (y and
+ * ydot have n entries, p has num_params). Return 0 on success; > 0 if y is a state the model cannot
+ * evaluate (the solver retries a smaller step); < 0 to abort the solve, which then returns
+ * HYLO_E_CALLBACK with this code in the message. Called on the calling thread, except by
+ * hylo_ode_solve_batch with "num_workers" > 1, where it must be reentrant.
+ */
+typedef int32_t (*hylo_ode_rhs_fn)(double t, const double *y, const double *p, double *ydot, void *user_data);
+/** ∂f/∂y at (t, y), into jac (n × n, row-major: jac[i·n + j] = ∂f_i/∂y_j). Same return codes. */
+typedef int32_t (*hylo_ode_jacobian_fn)(double t, const double *y, const double *p, double *jac, void *user_data);
+/** A Jacobian–vector product out = (∂f/∂y) v (v and out: n). Same return codes. */
+typedef int32_t (*hylo_ode_jvp_fn)(double t, const double *y, const double *p, const double *v, double *out,
+                                   void *user_data);
+/** A vector–Jacobian product: out = vᵀ ∂f/∂y (n entries) for the state, or out = vᵀ ∂f/∂p
+ *  (num_params entries) for the parameters; v has n entries. Same return codes. */
+typedef int32_t (*hylo_ode_vjp_fn)(double t, const double *y, const double *p, const double *v, double *out,
+                                   void *user_data);
+
+/** An ODE system defined by callbacks: f and, optionally, its derivatives. */
+typedef struct hylo_ode hylo_ode;
+
+/**
+ * A system of n ≥ 1 states and num_params ≥ 0 parameters with right-hand side f; user_data is
+ * passed to f and to every derivative callback. Derivatives not supplied are computed from those
+ * that are, or by central finite differences of f (see hylo_ode_derivative_sources). Since 0.1.
+ */
+hylo_status hylo_ode_create(size_t n, size_t num_params, hylo_ode_rhs_fn f, void *user_data, hylo_ode **out);
+/** Frees the system (NULL is ignored). Since 0.1. */
+void hylo_ode_free(hylo_ode *ode);
+
+/** Supplies ∂f/∂y (NULL removes it): used by the stiff methods' Newton iterations, and for
+ *  vᵀ∂f/∂y and (∂f/∂y)v when those callbacks are absent. Since 0.1. */
+hylo_status hylo_ode_set_jacobian(hylo_ode *ode, hylo_ode_jacobian_fn jacobian);
+/** Supplies (∂f/∂y)v (NULL removes it), used by forward sensitivities. Since 0.1. */
+hylo_status hylo_ode_set_jvp(hylo_ode *ode, hylo_ode_jvp_fn jvp);
+/** Supplies vᵀ∂f/∂y and vᵀ∂f/∂p (either may be NULL), used by the adjoints. Since 0.1. */
+hylo_status hylo_ode_set_vjp(hylo_ode *ode, hylo_ode_vjp_fn vjp_y, hylo_ode_vjp_fn vjp_p);
+
+#define HYLO_DERIVATIVE_CALLBACK 0     /* the user's callback */
+#define HYLO_DERIVATIVE_DERIVED 1      /* exact, from another callback (e.g. vᵀ∂f/∂y from the Jacobian) */
+#define HYLO_DERIVATIVE_FINITE_DIFF 2  /* central finite differences of f: about 10 digits */
+
+/** Where each derivative comes from, as HYLO_DERIVATIVE_* codes, in the order: ∂f/∂y, (∂f/∂y)v,
+ *  vᵀ∂f/∂y, vᵀ∂f/∂p, (∂f/∂p)q. `n` must be at least 5. Since 0.1. */
+hylo_status hylo_ode_derivative_sources(const hylo_ode *ode, int32_t *out, size_t n);
+
+/**
+ * Solves y' = f(t, y; p), y(t0) = y0 (n), and writes y at the num_times output times into
+ * states_out (num_times × n, row-major). The times are monotone and on one side of t0 (backwards
+ * in time is allowed); outputs equal to t0 get y0.
+ *
+ * Options (default): "method" string (tsit5): euler, midpoint, rk4 (fixed step only), bs3, dopri5,
+ * tsit5, vern8 (explicit, adaptive), kvaerno5 (ESDIRK, stiff), rodas4 (Rosenbrock, stiff);
+ * "rtol" (1e-6), "atol" (1e-9); "fixed_step" (none: adaptive); "initial_step" (automatic);
+ * "min_step" (0); "max_step" (∞); "max_steps" int (100000); "max_newton_iterations" int (8);
+ * "stop_at_output_times" int 0/1 (1: steps land on the outputs; 0: outputs are interpolated by
+ * cubic Hermite dense output, third-order accurate).
+ *
+ * HYLO_E_CALLBACK if a callback aborted; HYLO_E_NUMERICAL if the step size underflowed (with the
+ * time and advice), the solution became non-finite or max_steps was reached. The statistics of the
+ * solve are kept on the handle (hylo_ode_statistics). Since 0.1.
+ */
+hylo_status hylo_ode_solve(hylo_ode *ode, const hylo_options *opts, double t0, const double *y0, const double *p,
+                           const double *times, size_t num_times, double *states_out);
+
+/**
+ * Solves `batch` initial-value problems with their own step-size control: y0 is batch × n; p is
+ * num_params values shared by all (p_rows = 1) or batch × num_params (p_rows = batch). states_out
+ * is batch × num_times × n. Options as hylo_ode_solve, plus "num_workers" int (1): with more than one,
+ * the callbacks run concurrently on library threads and must be reentrant. The first failing
+ * trajectory is named in the message. Since 0.1.
+ */
+hylo_status hylo_ode_solve_batch(hylo_ode *ode, const hylo_options *opts, double t0, const double *y0, size_t batch,
+                                 const double *p, size_t p_rows, const double *times, size_t num_times,
+                                 double *states_out);
+
+/**
+ * Forward sensitivities: also writes sens_out (num_times × n × num_params; sens_out[(k·n + i)·num_params + j]
+ * = ∂y_i(times[k])/∂p_j), integrated with the state under the same error control. Options as
+ * hylo_ode_solve; the method must be explicit or kvaerno5. Since 0.1.
+ */
+hylo_status hylo_ode_sensitivities(hylo_ode *ode, const hylo_options *opts, double t0, const double *y0,
+                                   const double *p, const double *times, size_t num_times, double *states_out,
+                                   double *sens_out);
+
+/**
+ * A loss on the solution at the output times (states: num_times × n): writes the loss to *loss
+ * and ∂loss/∂states into cotangents (num_times × n). Return 0; any other value aborts the call
+ * with HYLO_E_CALLBACK.
+ */
+typedef int32_t (*hylo_ode_loss_fn)(const double *times, const double *states, size_t num_times, size_t n,
+                                    double *loss, double *cotangents, void *user_data);
+
+/**
+ * The gradient of loss(y(times)) with respect to y0 (grad_y0: n) and p (grad_p: num_params); any
+ * output may be NULL; states_out (num_times × n) receives the solution. Options as hylo_ode_solve
+ * (steps always land on the output times) plus "gradient" string: "discrete_adjoint" (default;
+ * backpropagation through the steps of an explicit or kvaerno5 solve: the exact gradient of the
+ * computed solution), "continuous_adjoint" (backward adjoint ODE with the forward solution
+ * interpolated between its steps and the parameter gradient as a quadrature; any method) or
+ * "forward" (forward sensitivities; for few parameters). Since 0.1.
+ */
+hylo_status hylo_ode_gradient(hylo_ode *ode, const hylo_options *opts, double t0, const double *y0, const double *p,
+                              const double *times, size_t num_times, hylo_ode_loss_fn loss, void *loss_data,
+                              double *loss_out, double *states_out, double *grad_y0, double *grad_p);
+
+/**
+ * The cost of the last solve on this handle, as int64 counters in the order: accepted steps,
+ * rejected steps, f evaluations, Jacobian evaluations, LU factorizations, Newton iterations, Newton
+ * failures, illegal states reported by f; `n` must be at least 8. Since 0.1.
+ */
+hylo_status hylo_ode_statistics(const hylo_ode *ode, int64_t *out, size_t n);
+
+/* ---------------------------------------------------------------------------------------------
  * Diagnostics: is the posterior to be trusted?
  * ------------------------------------------------------------------------------------------- */
 

@@ -62,7 +62,7 @@ public struct ODEStatistics: Sendable, Equatable {
 
     public init() {}
 
-    static func + (a: ODEStatistics, b: ODEStatistics) -> ODEStatistics {
+    public static func + (a: ODEStatistics, b: ODEStatistics) -> ODEStatistics {
         var s = a
         s.acceptedSteps += b.acceptedSteps; s.rejectedSteps += b.rejectedSteps; s.rhsEvaluations += b.rhsEvaluations
         s.jacobianEvaluations += b.jacobianEvaluations; s.factorizations += b.factorizations

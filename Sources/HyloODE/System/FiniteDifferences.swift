@@ -37,8 +37,10 @@ public extension ODESystem {
         return true
     }
 
+    /// `vᵀ ∂f/∂y` (if `state`) and `vᵀ ∂f/∂p` (if `parameters`) by central differences.
     func finiteDifferenceVJP(_ t: Double, _ y: [Double], _ p: [Double], cotangent v: [Double],
-                             addingTo yBar: inout [Double], _ pBar: inout [Double]) throws -> Bool {
+                             addingTo yBar: inout [Double], _ pBar: inout [Double],
+                             state: Bool = true, parameters: Bool = true) throws -> Bool {
         let d = dimension
         var f0 = [Double](repeating: 0, count: d), f1 = f0
         func column(_ h: Double) -> Double {
@@ -47,7 +49,7 @@ public extension ODESystem {
             return s / (2 * h)
         }
         var yy = y
-        for j in 0..<d {
+        for j in 0..<(state ? d : 0) {
             let h = differenceStep(y[j])
             yy[j] = y[j] + h
             guard try rhs(t, yy, p, into: &f1) else { return false }
@@ -57,7 +59,7 @@ public extension ODESystem {
             yBar[j] += column(h)
         }
         var pp = p
-        for k in 0..<p.count {
+        for k in 0..<(parameters ? p.count : 0) {
             let h = differenceStep(p[k])
             pp[k] = p[k] + h
             guard try rhs(t, y, pp, into: &f1) else { return false }

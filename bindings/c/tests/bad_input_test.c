@@ -24,6 +24,27 @@ static void write_file(const char *path, const void *bytes, size_t n) {
     if (f) { fwrite(bytes, 1, n, f); fclose(f); }
 }
 
+/* ODE callbacks: decay, one that aborts, one that never accepts a state, a loss that aborts */
+static int32_t decay(double t, const double *y, const double *p, double *ydot, void *data) {
+    (void)t, (void)data;
+    ydot[0] = -p[0] * y[0];
+    return 0;
+}
+static int32_t aborting_rhs(double t, const double *y, const double *p, double *ydot, void *data) {
+    (void)y, (void)p, (void)data;
+    ydot[0] = 0;
+    return t > 0.5 ? -7 : 0;
+}
+static int32_t illegal_rhs(double t, const double *y, const double *p, double *ydot, void *data) {
+    (void)p, (void)data;
+    ydot[0] = 1;
+    return (t > 0.5 || y[0] > 1.5) ? 1 : 0;
+}
+static int32_t failing_loss(const double *t, const double *s, size_t k, size_t n, double *l, double *c, void *data) {
+    (void)t, (void)s, (void)k, (void)n, (void)l, (void)c, (void)data;
+    return 3;
+}
+
 int main(void) {
     hylo_options *o = NULL;
     hylo_mlp *m = NULL, *out = NULL;
@@ -255,6 +276,71 @@ int main(void) {
         hylo_npe_free(npe);
         hylo_npe_free(NULL);
         hylo_prior_free(p);
+    }
+
+    {
+        hylo_ode *ode = NULL, *bad = NULL, *illegal = NULL;
+        hylo_options *oo = NULL;
+        const double y0[1] = {1}, rate[1] = {0.5}, times[2] = {0.5, 1}, reversed[2] = {1, 0.5}, nan_y[1] = {NAN};
+        double out[2], sens[2], g[1], loss_value;
+        int32_t sources[5];
+        int64_t stats[8];
+        EXPECT_OK(hylo_options_create(&oo));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_create(1, 1, NULL, NULL, &ode));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_create(1, 1, decay, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_create(0, 1, decay, NULL, &ode));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_create((size_t)-1, 1, decay, NULL, &ode));
+        EXPECT_OK(hylo_ode_create(1, 1, decay, NULL, &ode));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_solve(NULL, NULL, 0, y0, rate, times, 2, out));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_solve(ode, NULL, 0, NULL, rate, times, 2, out));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_solve(ode, NULL, 0, y0, NULL, times, 2, out));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_solve(ode, NULL, 0, y0, rate, NULL, 2, out));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_solve(ode, NULL, 0, y0, rate, times, 2, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_solve(ode, NULL, 0, y0, rate, times, 0, out));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_ode_solve(ode, NULL, 0, nan_y, rate, times, 2, out));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_ode_solve(ode, NULL, NAN, y0, rate, times, 2, out));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_solve(ode, NULL, 0, y0, rate, reversed, 2, out));
+        EXPECT_OK(hylo_options_set_string(oo, "method", "rk45"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_ode_solve(ode, oo, 0, y0, rate, times, 2, out));
+        EXPECT_OK(hylo_options_set_string(oo, "method", "rk4"));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_solve(ode, oo, 0, y0, rate, times, 2, out)); /* no fixed_step */
+        EXPECT_OK(hylo_options_clear(oo));
+        EXPECT_OK(hylo_options_set_double(oo, "rtol", -1));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_ode_solve(ode, oo, 0, y0, rate, times, 2, out));
+        EXPECT_OK(hylo_options_clear(oo));
+        EXPECT_OK(hylo_options_set_int(oo, "num_workers", 2));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_ode_solve(ode, oo, 0, y0, rate, times, 2, out)); /* batch only */
+        EXPECT_OK(hylo_options_clear(oo));
+        EXPECT_OK(hylo_options_set_int(oo, "max_steps", 3));
+        EXPECT_ERROR(HYLO_E_NUMERICAL, hylo_ode_solve(ode, oo, 0, y0, rate, times, 2, out));
+        EXPECT_OK(hylo_options_clear(oo));
+        EXPECT_OK(hylo_options_set_string(oo, "method", "rodas4"));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_sensitivities(ode, oo, 0, y0, rate, times, 2, out, sens));
+        EXPECT_OK(hylo_options_clear(oo));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_sensitivities(ode, NULL, 0, y0, rate, times, 2, out, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_gradient(ode, NULL, 0, y0, rate, times, 2, NULL, NULL, &loss_value, NULL, g, NULL));
+        EXPECT_ERROR(HYLO_E_CALLBACK, hylo_ode_gradient(ode, NULL, 0, y0, rate, times, 2, failing_loss, NULL, &loss_value, NULL, g, NULL));
+        EXPECT_OK(hylo_options_set_string(oo, "gradient", "backsolve"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_ode_gradient(ode, oo, 0, y0, rate, times, 2, failing_loss, NULL, &loss_value, NULL, g, NULL));
+        EXPECT_OK(hylo_options_clear(oo));
+        EXPECT_ERROR(HYLO_E_SHAPE, hylo_ode_solve_batch(ode, NULL, 0, y0, 1, rate, 2, times, 2, out));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_ode_solve_batch(ode, NULL, 0, y0, 0, rate, 1, times, 2, out));
+        EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_ode_statistics(ode, stats, 7));
+        EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_ode_derivative_sources(ode, sources, 4));
+        EXPECT_OK(hylo_ode_derivative_sources(ode, sources, 5));
+        EXPECT(sources[0] == HYLO_DERIVATIVE_FINITE_DIFF && sources[3] == HYLO_DERIVATIVE_FINITE_DIFF);
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_ode_set_jacobian(NULL, NULL));
+        EXPECT_OK(hylo_ode_create(1, 0, aborting_rhs, NULL, &bad));
+        EXPECT_ERROR(HYLO_E_CALLBACK, hylo_ode_solve(bad, NULL, 0, y0, NULL, times, 2, out));
+        EXPECT(strstr(hylo_last_error(), "-7") != NULL);
+        EXPECT_OK(hylo_ode_create(1, 0, illegal_rhs, NULL, &illegal));
+        EXPECT_ERROR(HYLO_E_NUMERICAL, hylo_ode_solve(illegal, NULL, 0, y0, NULL, times, 2, out));
+        EXPECT_OK(hylo_ode_statistics(illegal, stats, 8));
+        hylo_ode_free(illegal);
+        hylo_ode_free(bad);
+        hylo_ode_free(ode);
+        hylo_ode_free(NULL);
+        hylo_options_free(oo);
     }
 
     hylo_mlp_free(m);
