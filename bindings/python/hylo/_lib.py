@@ -34,6 +34,18 @@ SIMULATOR_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, ctypes.c_size_t, c_d
 BATCH_SIMULATOR_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, ctypes.c_size_t, ctypes.c_size_t, c_double_p,
                                       ctypes.c_size_t, ctypes.POINTER(ctypes.c_uint64), c_int32_p, ctypes.c_void_p)
 
+#: int32_t (*)(double t, const double *y, const double *p, double *out, void *user_data): f and the Jacobian
+ODE_RHS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_double, c_double_p, c_double_p, c_double_p, ctypes.c_void_p)
+
+#: int32_t (*)(double t, const double *y, const double *p, const double *v, double *out, void *user_data)
+ODE_PRODUCT_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_double, c_double_p, c_double_p, c_double_p, c_double_p,
+                                  ctypes.c_void_p)
+
+#: int32_t (*)(const double *times, const double *states, size_t num_times, size_t n, double *loss,
+#:             double *cotangents, void *user_data)
+ODE_LOSS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t, c_double_p,
+                               c_double_p, ctypes.c_void_p)
+
 #: int32_t (*)(const char *stage, int64_t done, int64_t total, double loss, void *user_data)
 PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64,
                                ctypes.c_double, ctypes.c_void_p)
@@ -146,6 +158,22 @@ _PROTOTYPES = {
     "hylo_posterior_tarp": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
                                       ctypes.c_size_t, c_double_p, ctypes.c_size_t, ctypes.c_uint64, c_double_p,
                                       c_double_p, c_double_p]),
+    "hylo_ode_create": (_STATUS, [ctypes.c_size_t, ctypes.c_size_t, ODE_RHS_FN, ctypes.c_void_p, c_void_pp]),
+    "hylo_ode_free": (None, [ctypes.c_void_p]),
+    "hylo_ode_set_jacobian": (_STATUS, [ctypes.c_void_p, ODE_RHS_FN]),
+    "hylo_ode_set_jvp": (_STATUS, [ctypes.c_void_p, ODE_PRODUCT_FN]),
+    "hylo_ode_set_vjp": (_STATUS, [ctypes.c_void_p, ODE_PRODUCT_FN, ODE_PRODUCT_FN]),
+    "hylo_ode_derivative_sources": (_STATUS, [ctypes.c_void_p, c_int32_p, ctypes.c_size_t]),
+    "hylo_ode_statistics": (_STATUS, [ctypes.c_void_p, c_int64_p, ctypes.c_size_t]),
+    "hylo_ode_solve": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double, c_double_p, c_double_p, c_double_p,
+                                 ctypes.c_size_t, c_double_p]),
+    "hylo_ode_solve_batch": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double, c_double_p, ctypes.c_size_t,
+                                       c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t, c_double_p]),
+    "hylo_ode_sensitivities": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double, c_double_p, c_double_p,
+                                         c_double_p, ctypes.c_size_t, c_double_p, c_double_p]),
+    "hylo_ode_gradient": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double, c_double_p, c_double_p, c_double_p,
+                                    ctypes.c_size_t, ODE_LOSS_FN, ctypes.c_void_p, c_double_p, c_double_p, c_double_p,
+                                    c_double_p]),
 }
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():

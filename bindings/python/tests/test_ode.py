@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+
+import hylo
+from hylo.ode import ODE, IllegalState
+
+P = np.array([0.04, 1e4, 3e7])
+
+
+def robertson(t, y, p):
+    return [-p[0] * y[0] + p[1] * y[1] * y[2], p[0] * y[0] - p[1] * y[1] * y[2] - p[2] * y[1] ** 2, p[2] * y[1] ** 2]
+
+
+def robertson_jacobian(t, y, p):
+    return [[-p[0], p[1] * y[2], p[1] * y[1]],
+            [p[0], -p[1] * y[2] - 2 * p[2] * y[1], -p[1] * y[1]],
+            [0, 2 * p[2] * y[1], 0]]
+
+
+def test_robertson_matches_the_reference_with_both_stiff_methods():
+    system = ODE(robertson, n=3, num_params=3, jacobian=robertson_jacobian)
+    reference = [0.6172348816081134, 6.153591196187991e-06, 0.382758964800691]
+    for method in ("rodas4", "kvaerno5"):
+        y = system.solve([1, 0, 0], [100.0], P, method=method, rtol=1e-8, atol=1e-14)
+        np.testing.assert_allclose(y[0], reference, rtol=1e-6)
+        assert system.statistics["accepted_steps"] > 10
+    assert system.derivative_sources["jacobian"] == "callback"
+    assert system.derivative_sources["vjp_y"] == "derived"
+    assert system.derivative_sources["vjp_p"] == "finite differences"
+
+
+def test_sensitivities_match_cvodes_and_every_gradient_method_agrees():
+    system = ODE(robertson, n=3, num_params=3, jacobian=robertson_jacobian)
+    times = [0.4, 40.0]
+    y, s = system.sensitivities([1, 0, 0], times, P, method="kvaerno5", rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose(y, [[9.8517e-1, 3.3864e-5, 1.4794e-2], [7.1583e-1, 9.1856e-6, 2.8416e-1]], rtol=1e-4)
+    np.testing.assert_allclose(s[:, :, 0], [[-3.5595e-1, 3.9025e-4, 3.5556e-1], [-4.2475, 4.5913e-5, 4.2475]],
+                               rtol=1e-4)
+    weights = np.array([1.0, 1e4, 1.0])
+    expected = np.einsum("ki,kij->j", 2 * weights * y, s)
+    for gradient in ("discrete_adjoint", "continuous_adjoint", "forward"):
+        loss, grads = system.gradient([1, 0, 0], times, P, loss=lambda u: (weights * u ** 2).sum(),
+                                      loss_grad=lambda u: 2 * weights * u, gradient=gradient, method="kvaerno5",
+                                      rtol=1e-9, atol=1e-14)
+        assert loss == pytest.approx((weights * y ** 2).sum(), rel=1e-6)
+        np.testing.assert_allclose(grads["p"], expected, rtol=1e-3, err_msg=gradient)
+
+
+def test_exceptions_in_callbacks_are_reraised_and_illegal_states_retry():
+    def broken(t, y, p):
+        raise KeyError("no such species")
+
+    with pytest.raises(KeyError, match="no such species"):
+        ODE(broken, n=1).solve([1.0], [1.0])
+
+    def bounded(t, y, p):  # logistic growth to 1; f is undefined above 1.01, where big steps overshoot
+        if y[0] > 1.01:
+            raise IllegalState
+        return [10 * y[0] * (1 - y[0])]
+
+    system = ODE(bounded, n=1)
+    y = system.solve([0.01], [0.5, 3.0], rtol=1e-2, atol=1e-4, initial_step=0.5, stop_at_output_times=False)
+    exact = 1 / (1 + 99 * np.exp(-10 * np.array([0.5, 3.0])))
+    np.testing.assert_allclose(y[:, 0], exact, atol=0.03)
+    assert system.statistics["illegal_states"] >= 1
+
+    def always_illegal(t, y, p):
+        return None if t > 0.5 else [1.0]
+
+    with pytest.raises(hylo.NumericalError, match="step size"):
+        ODE(always_illegal, n=1).solve([0.0], [1.0])
+
+
+def test_bad_arguments_raise_with_the_library_message():
+    system = ODE(lambda t, y, p: -p[0] * y, n=1, num_params=1)
+    with pytest.raises(hylo.OptionError, match="method"):
+        system.solve([1.0], [1.0], [0.5], method="rk45")
+    with pytest.raises(hylo.InvalidArgumentError, match="fixed_step"):
+        system.solve([1.0], [1.0], [0.5], method="rk4")
+    with pytest.raises(hylo.InvalidArgumentError, match="monotone"):
+        system.solve([1.0], [1.0, 0.5], [0.5])
+    with pytest.raises(ValueError, match="parameters"):
+        system.solve([1.0], [1.0])
+
+
+def test_batch_and_exact_decay():
+    system = ODE(lambda t, y, p: -p[0] * y, n=1, num_params=1)
+    times = np.linspace(0.5, 2, 4)
+    y = system.solve_batch([[1.0], [2.0], [3.0]], times, [[0.5], [1.0], [2.0]], rtol=1e-10, atol=1e-12)
+    expected = np.array([[a * np.exp(-k * times)] for a, k in [(1, 0.5), (2, 1.0), (3, 2.0)]]).reshape(3, 4, 1)
+    np.testing.assert_allclose(y, expected, rtol=1e-8)
+    fixed = system.solve([1.0], [1.0], [1.0], method="rk4", fixed_step=0.01)
+    assert fixed[0, 0] == pytest.approx(np.exp(-1), rel=1e-9)
