@@ -55,6 +55,38 @@ module hylo
       integer(c_int32_t) :: code
     end function
 
+    !> ODE right-hand side ydot(n) = f(t, y(n); p(num_params)); also the shape of the Jacobian
+    !> callback (out(n, n) in Fortran order is the transpose of C's row-major Jacobian: fill
+    !> out(j, i) = d f_i / d y_j). 0 ok, > 0 illegal state (smaller step), < 0 abort.
+    function hylo_ode_rhs_fn(t, y, p, ydot, user_data) bind(C) result(status)
+      import :: c_double, c_ptr, c_int32_t
+      real(c_double), value :: t
+      real(c_double), intent(in) :: y(*), p(*)
+      real(c_double), intent(out) :: ydot(*)
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function
+
+    !> Jacobian–vector or vector–Jacobian product: out = (df/dy) v, v^T df/dy or v^T df/dp.
+    function hylo_ode_product_fn(t, y, p, v, out, user_data) bind(C) result(status)
+      import :: c_double, c_ptr, c_int32_t
+      real(c_double), value :: t
+      real(c_double), intent(in) :: y(*), p(*), v(*)
+      real(c_double), intent(out) :: out(*)
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function
+
+    !> Loss on the solution states(n, num_times): loss and cotangents(n, num_times) = d loss / d states.
+    function hylo_ode_loss_fn(times, states, num_times, n, loss, cotangents, user_data) bind(C) result(status)
+      import :: c_double, c_ptr, c_int32_t, c_size_t
+      integer(c_size_t), value :: num_times, n
+      real(c_double), intent(in) :: times(num_times), states(n, num_times)
+      real(c_double), intent(out) :: loss, cotangents(n, num_times)
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: status
+    end function
+
     !> Progress callback: return 0 to continue, non-zero to cancel.
     function hylo_progress_fn(stage, done, total, loss, user_data) bind(C) result(stop)
       import :: c_ptr, c_int64_t, c_double, c_int32_t
@@ -384,6 +416,95 @@ module hylo
       character(kind=c_char), dimension(*), intent(in) :: theta_path, x_path
       integer(c_size_t), intent(out) :: n_excluded
       integer(c_int32_t) :: hylo_npe_append_npy
+    end function
+
+    function hylo_ode_create(n, num_params, f, user_data, out) bind(C, name="hylo_ode_create")
+      import :: c_size_t, c_funptr, c_ptr, c_int32_t
+      integer(c_size_t), value :: n, num_params
+      type(c_funptr), value :: f
+      type(c_ptr), value :: user_data
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_ode_create
+    end function
+    subroutine hylo_ode_free(ode) bind(C, name="hylo_ode_free")
+      import :: c_ptr
+      type(c_ptr), value :: ode
+    end subroutine
+    function hylo_ode_set_jacobian(ode, jacobian) bind(C, name="hylo_ode_set_jacobian")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: ode
+      type(c_funptr), value :: jacobian
+      integer(c_int32_t) :: hylo_ode_set_jacobian
+    end function
+    function hylo_ode_set_jvp(ode, jvp) bind(C, name="hylo_ode_set_jvp")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: ode
+      type(c_funptr), value :: jvp
+      integer(c_int32_t) :: hylo_ode_set_jvp
+    end function
+    function hylo_ode_set_vjp(ode, vjp_y, vjp_p) bind(C, name="hylo_ode_set_vjp")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: ode
+      type(c_funptr), value :: vjp_y, vjp_p
+      integer(c_int32_t) :: hylo_ode_set_vjp
+    end function
+    function hylo_ode_derivative_sources(ode, out, n) bind(C, name="hylo_ode_derivative_sources")
+      import :: c_ptr, c_int32_t, c_size_t
+      type(c_ptr), value :: ode
+      integer(c_int32_t), intent(out) :: out(*)
+      integer(c_size_t), value :: n
+      integer(c_int32_t) :: hylo_ode_derivative_sources
+    end function
+    function hylo_ode_statistics(ode, out, n) bind(C, name="hylo_ode_statistics")
+      import :: c_ptr, c_int64_t, c_size_t, c_int32_t
+      type(c_ptr), value :: ode
+      integer(c_int64_t), intent(out) :: out(*)
+      integer(c_size_t), value :: n
+      integer(c_int32_t) :: hylo_ode_statistics
+    end function
+    !> states_out(n, num_times).
+    function hylo_ode_solve(ode, opts, t0, y0, p, times, num_times, states_out) bind(C, name="hylo_ode_solve")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: ode, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), p(*), times(*)
+      integer(c_size_t), value :: num_times
+      real(c_double), intent(out) :: states_out(*)
+      integer(c_int32_t) :: hylo_ode_solve
+    end function
+    !> y0(n, batch), p(num_params, p_rows), states_out(n, num_times, batch).
+    function hylo_ode_solve_batch(ode, opts, t0, y0, batch, p, p_rows, times, num_times, states_out) &
+        bind(C, name="hylo_ode_solve_batch")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: ode, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), p(*), times(*)
+      integer(c_size_t), value :: batch, p_rows, num_times
+      real(c_double), intent(out) :: states_out(*)
+      integer(c_int32_t) :: hylo_ode_solve_batch
+    end function
+    !> states_out(n, num_times), sens_out(num_params, n, num_times): sens_out(j, i, k) = dy_i(t_k)/dp_j.
+    function hylo_ode_sensitivities(ode, opts, t0, y0, p, times, num_times, states_out, sens_out) &
+        bind(C, name="hylo_ode_sensitivities")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: ode, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), p(*), times(*)
+      integer(c_size_t), value :: num_times
+      real(c_double), intent(out) :: states_out(*), sens_out(*)
+      integer(c_int32_t) :: hylo_ode_sensitivities
+    end function
+    !> Outputs may be c_null_ptr where not wanted (pass c_loc of arrays otherwise).
+    function hylo_ode_gradient(ode, opts, t0, y0, p, times, num_times, loss, loss_data, loss_out, states_out, &
+                               grad_y0, grad_p) bind(C, name="hylo_ode_gradient")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: ode, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), p(*), times(*)
+      integer(c_size_t), value :: num_times
+      type(c_funptr), value :: loss
+      type(c_ptr), value :: loss_data, loss_out, states_out, grad_y0, grad_p
+      integer(c_int32_t) :: hylo_ode_gradient
     end function
 
     function c_strlen(s) bind(C, name="strlen")
