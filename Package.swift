@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),
-        .testTarget(name: "HyloODETests", dependencies: ["HyloODE"], swiftSettings: swift5),
+        .testTarget(name: "HyloODETests", dependencies: ["HyloODE", "HyloNN"], swiftSettings: swift5),
     ]
 )

@@ -1,0 +1,145 @@
+import HyloCore
+import HyloNN
+
+/// How a hybrid model is fitted to trajectories: Adam, then L-BFGS, on the mean squared error of
+/// the observed states, with gradients through the solver, optionally with identifiability
+/// regularization of the network term.
+public struct HybridTraining: Sendable {
+    public var solver: SolverOptions = {
+        var s = SolverOptions(method: .explicit(.tsitouras5))
+        s.relativeTolerance = 1e-6
+        s.absoluteTolerance = 1e-8
+        return s
+    }()
+    public var gradient: GradientMethod = .discreteAdjoint
+    public var adamIterations = 300
+    public var learningRate = 1e-2
+    public var lbfgsIterations = 100
+    /// Estimate the physical parameters together with the network (else they stay fixed).
+    public var trainPhysics = true
+    /// Plain penalty: minimize `MSE + w · mean ‖g(y(t_k))‖²`.
+    public var networkPenalty = 0.0
+    /// APHYNITY (Yin et al. 2021): minimize `mean ‖g‖²` subject to fitting the data, by the method of
+    /// multipliers — the loss is `mean ‖g‖² + λ · MSE`, and every `aphynityUpdateEvery` Adam steps
+    /// `λ ← λ + aphynityStep · MSE`. The network then explains only what the physics cannot, so
+    /// the physical parameters keep their meaning.
+    public var aphynity = false
+    public var aphynityInitialMultiplier = 1.0
+    public var aphynityStep = 1.0
+    public var aphynityUpdateEvery = 10
+
+    public init() {}
+}
+
+public struct HybridTrainingResult: Sendable {
+    public var parameters: [Double]
+    /// The mean squared error of the observed states.
+    public var dataLoss: Double
+    /// `mean ‖g‖²` along the fitted trajectories.
+    public var networkNorm: Double
+    /// APHYNITY's final multiplier (1 without APHYNITY).
+    public var multiplier: Double
+    /// Total loss after each Adam step and each L-BFGS iteration.
+    public var history: [Double]
+    public var cancelled: Bool
+}
+
+/// Fits `system`'s parameters (`[p, φ]`, starting from `initialParameters`) to the trajectories.
+/// `progress(stage, iteration, total, loss)` returning false stops training with the best
+/// parameters so far.
+public func trainHybrid(_ system: HybridSystem, data: [TrajectoryData], initialParameters: [Double],
+                        options: HybridTraining = HybridTraining(),
+                        progress: ((String, Int, Int, Double) -> Bool)? = nil) throws -> HybridTrainingResult {
+    guard !data.isEmpty else { throw ODEError.invalidArgument("no trajectories to train on") }
+    guard initialParameters.count == system.parameterCount else {
+        throw ODEError.invalidArgument("\(initialParameters.count) initial parameters; the model has \(system.parameterCount)")
+    }
+    for d in data { try d.validate(dimension: system.dimension) }
+    let objective = HybridObjective(system: system, data: data, options: options)
+    let trainable: [Int] = options.trainPhysics ? Array(0..<system.parameterCount)
+        : Array(system.physicsParameterCount..<system.parameterCount)
+    var parameters = initialParameters
+    var multiplier = options.aphynity ? options.aphynityInitialMultiplier : 1
+    var history: [Double] = []
+    var cancelled = false
+
+    // Adam
+    let weights = Parameter(Tensor(trainable.map { parameters[$0] }))
+    let adam = Adam(learningRate: options.learningRate)
+    for iteration in 0..<options.adamIterations {
+        let value = try objective.evaluate(parameters, multiplier: multiplier)
+        history.append(value.total)
+        adam.step([weights], gradients: [Tensor(trainable.map { value.gradient[$0] })])
+        for (k, i) in trainable.enumerated() { parameters[i] = weights.value.scalars[k] }
+        if options.aphynity && (iteration + 1) % options.aphynityUpdateEvery == 0 {
+            multiplier += options.aphynityStep * value.dataLoss
+        }
+        if let progress, !progress("adam", iteration + 1, options.adamIterations, value.total) { cancelled = true; break }
+    }
+
+    // L-BFGS (multiplier fixed)
+    if !cancelled && options.lbfgsIterations > 0 {
+        var lbfgs = LBFGS()
+        lbfgs.maxIterations = options.lbfgsIterations
+        lbfgs.gradientTolerance = 1e-10
+        let start = trainable.map { parameters[$0] }
+        let result = lbfgs.minimize(from: start, { x in
+            var p = parameters
+            for (k, i) in trainable.enumerated() { p[i] = x[k] }
+            guard let value = try? objective.evaluate(p, multiplier: multiplier) else {
+                return (.infinity, Array(repeating: 0, count: x.count))
+            }
+            return (value.total, trainable.map { value.gradient[$0] })
+        }, progress: { iteration, loss in
+            history.append(loss)
+            return progress?("lbfgs", iteration, options.lbfgsIterations, loss) ?? true
+        })
+        if result.value.isFinite { for (k, i) in trainable.enumerated() { parameters[i] = result.x[k] } }
+        cancelled = result.reason == .cancelled
+    }
+    let final = try objective.evaluate(parameters, multiplier: multiplier)
+    return HybridTrainingResult(parameters: parameters, dataLoss: final.dataLoss, networkNorm: final.networkNorm,
+                                multiplier: multiplier, history: history, cancelled: cancelled)
+}
+
+/// The training loss and its gradient over all trajectories.
+struct HybridObjective {
+    let system: HybridSystem
+    let data: [TrajectoryData]
+    let options: HybridTraining
+
+    struct Value { var total: Double; var gradient: [Double]; var dataLoss: Double; var networkNorm: Double }
+
+    func evaluate(_ p: [Double], multiplier: Double) throws -> Value {
+        let d = system.dimension
+        let observed = Double(data.reduce(0) { $0 + $1.observedCount })
+        let points = Double(data.reduce(0) { $0 + $1.times.count })
+        let dataWeight = options.aphynity ? multiplier : 1
+        let normWeight = options.aphynity ? 1 : options.networkPenalty
+        var total = [Double](repeating: 0, count: p.count)
+        var dataLoss = 0.0, networkNorm = 0.0
+        for trajectory in data {
+            var direct = [Double](repeating: 0, count: p.count)
+            let result = try gradient(system, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
+                                      options: options.solver, method: options.gradient) { solution in
+                var cotangents = [[Double]](repeating: Array(repeating: 0, count: d), count: trajectory.times.count)
+                for (k, y) in solution.states.enumerated() {
+                    for i in 0..<d where trajectory.observed(k, i) {
+                        let r = y[i] - trajectory.observations[k][i]
+                        dataLoss += r * r / observed
+                        cotangents[k][i] += dataWeight * 2 * r / observed
+                    }
+                    let g = system.networkTerm(y, p)
+                    networkNorm += g.reduce(0) { $0 + $1 * $1 } / points
+                    if normWeight > 0 {
+                        system.networkVJP(y, p, cotangent: g.map { normWeight * 2 * $0 / points }, yBar: &cotangents[k], pBar: &direct)
+                    }
+                }
+                return cotangents
+            }
+            for k in 0..<p.count { total[k] += result.parameters[k] + direct[k] }
+        }
+        return Value(total: dataWeight * dataLoss + normWeight * networkNorm, gradient: total, dataLoss: dataLoss,
+                     networkNorm: networkNorm)
+    }
+}
