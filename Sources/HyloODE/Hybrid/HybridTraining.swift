@@ -17,6 +17,12 @@ public struct HybridTraining: Sendable {
     public var lbfgsIterations = 100
     /// Estimate the physical parameters together with the network (else they stay fixed).
     public var trainPhysics = true
+    /// Per-component weights of the squared errors (nil: all 1). With noise of different sizes
+    /// in different components, 1/σᵢ² makes the loss the Gaussian negative log-likelihood.
+    public var componentWeights: [Double]?
+    /// L2 penalty `w · ‖φ‖²` on the network's weights: keeps the learned term smooth where 31 noisy
+    /// points would let it wiggle.
+    public var weightDecay = 0.0
     /// Plain penalty: minimize `MSE + w · mean ‖g(y(t_k))‖²`.
     public var networkPenalty = 0.0
     /// APHYNITY (Yin et al. 2021): minimize `mean ‖g‖²` subject to fitting the data, by the method of
@@ -33,7 +39,7 @@ public struct HybridTraining: Sendable {
 
 public struct HybridTrainingResult: Sendable {
     public var parameters: [Double]
-    /// The mean squared error of the observed states.
+    /// The (weighted) mean squared error of the observed states.
     public var dataLoss: Double
     /// `mean ‖g‖²` along the fitted trajectories.
     public var networkNorm: Double
@@ -55,6 +61,9 @@ public func trainHybrid(_ system: HybridSystem, data: [TrajectoryData], initialP
         throw ODEError.invalidArgument("\(initialParameters.count) initial parameters; the model has \(system.parameterCount)")
     }
     for d in data { try d.validate(dimension: system.dimension) }
+    if let w = options.componentWeights, w.count != system.dimension || w.contains(where: { !($0 >= 0 && $0.isFinite) }) {
+        throw ODEError.invalidArgument("component weights must be \(system.dimension) finite values ≥ 0")
+    }
     let objective = HybridObjective(system: system, data: data, options: options)
     let trainable: [Int] = options.trainPhysics ? Array(0..<system.parameterCount)
         : Array(system.physicsParameterCount..<system.parameterCount)
@@ -125,9 +134,9 @@ struct HybridObjective {
                 var cotangents = [[Double]](repeating: Array(repeating: 0, count: d), count: trajectory.times.count)
                 for (k, y) in solution.states.enumerated() {
                     for i in 0..<d where trajectory.observed(k, i) {
-                        let r = y[i] - trajectory.observations[k][i]
-                        dataLoss += r * r / observed
-                        cotangents[k][i] += dataWeight * 2 * r / observed
+                        let r = y[i] - trajectory.observations[k][i], w = options.componentWeights?[i] ?? 1
+                        dataLoss += w * r * r / observed
+                        cotangents[k][i] += dataWeight * 2 * w * r / observed
                     }
                     let g = system.networkTerm(y, p)
                     networkNorm += g.reduce(0) { $0 + $1 * $1 } / points
@@ -139,7 +148,14 @@ struct HybridObjective {
             }
             for k in 0..<p.count { total[k] += result.parameters[k] + direct[k] }
         }
-        return Value(total: dataWeight * dataLoss + normWeight * networkNorm, gradient: total, dataLoss: dataLoss,
+        var decay = 0.0
+        if options.weightDecay > 0 {
+            for k in system.physicsParameterCount..<p.count {
+                decay += options.weightDecay * p[k] * p[k]
+                total[k] += 2 * options.weightDecay * p[k]
+            }
+        }
+        return Value(total: dataWeight * dataLoss + normWeight * networkNorm + decay, gradient: total, dataLoss: dataLoss,
                      networkNorm: networkNorm)
     }
 }
