@@ -552,6 +552,88 @@ hylo_status hylo_ode_gradient(hylo_ode *ode, const hylo_options *opts, double t0
 hylo_status hylo_ode_statistics(const hylo_ode *ode, int64_t *out, size_t n);
 
 /* ---------------------------------------------------------------------------------------------
+ * Hybrid models: the user's physics plus a neural network, trained through the solver
+ * ------------------------------------------------------------------------------------------- */
+
+/** y' = f_physics(t, y; p) + g(y; φ): a hylo_ode's physics plus a dense network of the state. */
+typedef struct hylo_hybrid hylo_hybrid;
+
+/**
+ * A hybrid model around `physics` (borrowed: it must outlive the model; NULL for a pure neural
+ * ODE of n states, else n must equal its dimension). The network takes the n states and adds its
+ * outputs to the state components listed in output_components (num_outputs entries; NULL: all n).
+ * Its parameter vector is [p (num_params of the physics), φ (the network's weights)]; p starts
+ * at 0 — set it with hylo_hybrid_set_parameters.
+ *
+ * Options (default): "hidden_features" int (32), "hidden_layers" int (2), "activation" string
+ * (tanh: tanh, relu, gelu, silu, elu, sigmoid, softplus), "seed" int (0) for the initial weights,
+ * "output_scale" double (0.1), the scale of the last layer at initialization. Since 0.1.
+ */
+hylo_status hylo_hybrid_create(hylo_ode *physics, size_t n, const size_t *output_components, size_t num_outputs,
+                               const hylo_options *opts, hylo_hybrid **out);
+/** Frees the model (NULL is ignored). Since 0.1. */
+void hylo_hybrid_free(hylo_hybrid *model);
+
+/** The sizes of the parameter vector: the physics' part and the total. Since 0.1. */
+hylo_status hylo_hybrid_num_parameters(const hylo_hybrid *model, size_t *num_physics, size_t *num_total);
+/** Copies the parameter vector [p, φ] out (capacity ≥ total) or in (n = total). Since 0.1. */
+hylo_status hylo_hybrid_get_parameters(const hylo_hybrid *model, double *out, size_t capacity);
+hylo_status hylo_hybrid_set_parameters(hylo_hybrid *model, const double *parameters, size_t n);
+
+/**
+ * Fits the model to `num_trajectories` trajectories observed at the same num_times times after
+ * t0: y0 is num_trajectories × n, observations num_trajectories × num_times × n, mask (same shape,
+ * may be NULL) is nonzero where a value was observed (masked values may be NaN). Adam, then
+ * L-BFGS, on the mean squared error of the observed values, with gradients through the solver.
+ *
+ * Options (default): the solver options of hylo_ode_solve (method tsit5, rtol 1e-6, atol 1e-8),
+ * "gradient" (discrete_adjoint), "adam_iterations" int (300), "learning_rate" (0.01),
+ * "lbfgs_iterations" int (100), "train_physics" int 0/1 (1: estimate p jointly), "weight_decay"
+ * (0: L2 on φ), "network_penalty" (0: + w·mean‖g‖² along the trajectories), "aphynity" int 0/1
+ * (0; 1: minimize mean‖g‖² subject to fitting the data, by the method of multipliers, with
+ * "aphynity_initial_multiplier" (1), "aphynity_step" (1), "aphynity_update_every" int (10)).
+ * The progress callback gets stage "adam" or "lbfgs"; cancelling keeps the parameters reached.
+ * Since 0.1.
+ */
+hylo_status hylo_hybrid_train(hylo_hybrid *model, const hylo_options *opts, double t0, const double *y0,
+                              size_t num_trajectories, const double *times, size_t num_times,
+                              const double *observations, const int32_t *mask, hylo_progress_fn progress,
+                              void *progress_data);
+/** The last training's mean squared error of the observed values, mean ‖g‖² along the fitted
+ *  trajectories, and APHYNITY's multiplier (any may be NULL). HYLO_E_STATE before training. Since 0.1. */
+hylo_status hylo_hybrid_training_result(const hylo_hybrid *model, double *data_loss, double *network_norm,
+                                        double *multiplier);
+
+/** Integrates the model from y0 (n) and writes the states at the times (num_times × n), with the
+ *  options of hylo_ode_solve. Since 0.1. */
+hylo_status hylo_hybrid_solve(hylo_hybrid *model, const hylo_options *opts, double t0, const double *y0,
+                              const double *times, size_t num_times, double *states_out);
+/** The model's right-hand side at (t, y): ydot = f_physics + g (both n), for the user's own code;
+ *  network_out (n, may be NULL) receives g alone. Since 0.1. */
+hylo_status hylo_hybrid_rhs(hylo_hybrid *model, double t, const double *y, double *ydot, double *network_out);
+
+/** Saves the network's architecture and the parameters [p, φ]. Since 0.1. */
+hylo_status hylo_hybrid_save(const hylo_hybrid *model, const char *path);
+/** Loads a saved model around `physics`, which must have the sizes it was saved with (NULL if it
+ *  was saved without). HYLO_E_FILE_FORMAT names the mismatch. Since 0.1. */
+hylo_status hylo_hybrid_load(const char *path, hylo_ode *physics, hylo_hybrid **out);
+
+/**
+ * Equation discovery by sequentially thresholded least squares (SINDy): fits each column of
+ * targets (n × outputs) as a sparse combination of the monomials of samples (n × dim) up to
+ * `degree` (including 1), zeroing coefficients below `threshold` and refitting. coefficients
+ * receives outputs × num_terms values (capacity ≥ that; see hylo_sparse_regression_terms);
+ * *num_terms (may be NULL) the number of terms. Since 0.1.
+ */
+hylo_status hylo_sparse_regression(const double *samples, const double *targets, size_t n, size_t dim,
+                                   size_t outputs, size_t degree, double threshold, double *coefficients,
+                                   size_t capacity, size_t *num_terms);
+/** The number of monomials in `dim` variables up to `degree`, and the name of term `index` (as
+ *  x0*x1^2; "1" for the constant) into name (capacity bytes, NUL-terminated; may be NULL). Since 0.1. */
+hylo_status hylo_sparse_regression_terms(size_t dim, size_t degree, size_t index, size_t *num_terms, char *name,
+                                         size_t capacity);
+
+/* ---------------------------------------------------------------------------------------------
  * Diagnostics: is the posterior to be trusted?
  * ------------------------------------------------------------------------------------------- */
 

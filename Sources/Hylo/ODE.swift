@@ -8,10 +8,11 @@ final class ODEHandle {
     init(_ system: CallbackSystem) { self.system = system }
 }
 
-/// The solver options every ODE entry reads.
-private func solverOptions(_ o: inout OptionReader) throws -> SolverOptions {
-    let name = try o.choice("method", default: "tsit5", from: ODEMethod.names)
-    var s = SolverOptions(method: ODEMethod.named(name)!)
+/// The solver options every ODE entry reads, over `defaults`.
+func solverOptions(_ o: inout OptionReader, defaults: SolverOptions = SolverOptions()) throws -> SolverOptions {
+    let name = try o.choice("method", default: defaults.method.name, from: ODEMethod.names)
+    var s = defaults
+    s.method = ODEMethod.named(name)!
     s.relativeTolerance = try o.double("rtol", default: s.relativeTolerance, in: 0...1)
     s.absoluteTolerance = try o.double("atol", default: s.absoluteTolerance, in: 0...1e300)
     let fixed = try o.double("fixed_step", default: 0, in: 0...1e300)
@@ -47,10 +48,12 @@ private struct ODEProblem {
     var n: Int { handle.system.dimension }
 }
 
-/// Runs a solve, translating solver errors into statuses and keeping the statistics.
-private func solving<R>(_ handle: ODEHandle, _ body: () throws -> R) throws -> R {
+/// Runs a solve, translating solver errors into statuses.
+func solving<R>(_ body: () throws -> R) throws -> R {
     do { return try body() } catch let e as ODEError {
         throw HyloError(e)
+    } catch let e as CallbackAbort {
+        throw HyloError(HYLO_E_CALLBACK, "a callback aborted with code \(e.code)")
     } catch let e as BatchError {
         let inner = (e.error as? ODEError).map(HyloError.init) ?? HyloError(HYLO_E_INTERNAL, "\(e.error)")
         throw HyloError(inner.status, "trajectory \(e.index): \(inner.message)")
@@ -67,7 +70,7 @@ extension HyloError {
     }
 }
 
-private func write(_ rows: [[Double]], to out: UnsafeMutablePointer<Double>) {
+func write(_ rows: [[Double]], to out: UnsafeMutablePointer<Double>) {
     var i = 0
     for row in rows { for v in row { out[i] = v; i += 1 } }
 }
@@ -137,7 +140,7 @@ public func hylo_ode_solve(_ ode: OpaquePointer?, _ opts: OpaquePointer?, _ t0: 
         let problem = try ODEProblem(ode, &o, t0, y0, p, times, numTimes)
         try o.finish()
         let out = try Check.pointer(statesOut, "states_out")
-        let solution = try solving(problem.handle) {
+        let solution = try solving {
             try solve(problem.handle.system, y0: problem.y0, t0: t0, times: problem.times, parameters: problem.p,
                       options: problem.options)
         }
@@ -166,7 +169,7 @@ public func hylo_ode_solve_batch(_ ode: OpaquePointer?, _ opts: OpaquePointer?, 
         let ts = try Check.array(times, count: numTimes, "times")
         let out = try Check.pointer(statesOut, "states_out")
         _ = try Check.product(try Check.product(batch, numTimes, "batch × num_times"), n, "batch × num_times × n")
-        let solutions = try solving(handle) {
+        let solutions = try solving {
             try solveBatch(handle.system, y0: (0..<batch).map { Array(y[($0 * n)..<(($0 + 1) * n)]) }, t0: t0, times: ts,
                            parameters: (0..<pRows).map { Array(ps[($0 * np)..<(($0 + 1) * np)]) }, options: options, workers: workers)
         }
@@ -185,7 +188,7 @@ public func hylo_ode_sensitivities(_ ode: OpaquePointer?, _ opts: OpaquePointer?
         try o.finish()
         let states = try Check.pointer(statesOut, "states_out")
         let sens = try Check.pointer(sensOut, "sens_out")
-        let result = try solving(problem.handle) {
+        let result = try solving {
             try solveWithSensitivities(problem.handle.system, y0: problem.y0, t0: t0, times: problem.times,
                                        parameters: problem.p, options: problem.options)
         }
@@ -210,7 +213,7 @@ public func hylo_ode_gradient(_ ode: OpaquePointer?, _ opts: OpaquePointer?, _ t
         let loss = try Check.pointer(loss, "loss")
         let n = problem.n
         var lossValue = Double.nan
-        let result = try solving(problem.handle) {
+        let result = try solving {
             try gradient(problem.handle.system, y0: problem.y0, t0: t0, times: problem.times, parameters: problem.p,
                          options: problem.options, method: method) { solution in
                 let states = solution.states.flatMap { $0 }
