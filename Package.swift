@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
-        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloTasks"], swiftSettings: swift5),
+        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),

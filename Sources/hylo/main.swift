@@ -12,6 +12,7 @@ func usage() -> Never {
       demo                 run the built-in demonstration (no downloads)
       version              print the version
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
+      bench ode [repeats]  time UDE gradients through Dopri5 (the Hylo side of benchmarks/run ode)
       bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf] [--out DIR]
                            NPE on an sbibm task, C2ST against the reference (benchmarks/run sbi)
     """)
@@ -23,6 +24,8 @@ case "demo": runDemo()
 case "version": print("hylo 0.1.0")
 case "bench" where arguments.count >= 2 && arguments[1] == "engine":
     runEngineBenchmark(steps: arguments.count > 2 ? Int(arguments[2]) ?? 200 : 200)
+case "bench" where arguments.count >= 2 && arguments[1] == "ode":
+    runODEBenchmark(repeats: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
     // hylo bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf] [--out DIR]
     var options: [String: String] = [:]

@@ -1,9 +1,10 @@
 /// Reverse-mode differentiation of the discrete solution ("backpropagation through the solver"):
 /// exact gradients of what the solver computed, with the accepted step sizes held fixed.
 ///
-/// Memory: the forward solve keeps the state at every accepted step (its `Trajectory`); the backward
-/// pass recomputes one step's stages at a time from it, so stage values and network activations are
-/// never stored for the whole solve.
+/// Memory: the forward solve keeps the state at every accepted step (its `Trajectory`), and for
+/// states of up to 4096 components also the stage values; for larger states the backward pass
+/// recomputes one step's stages at a time from the step's state. Network activations are never
+/// stored for the whole solve: each stage's VJP re-evaluates its network.
 ///
 /// Explicit step `y₊ = y + h Σ bᵢ kᵢ`, `kᵢ = f(tᵢ, Yᵢ)`, `Yᵢ = y + h Σ_{j<i} aᵢⱼ kⱼ`; from `λ = ∂L/∂y₊`,
 /// `k̄ᵢ = h bᵢ λ + h Σ_{j>i} aⱼᵢ Ȳⱼ`, `Ȳᵢ = (∂f/∂y)ᵀ k̄ᵢ`, `p̄ += (∂f/∂p)ᵀ k̄ᵢ`, `ȳ = λ + Σ Ȳᵢ`.
@@ -43,14 +44,23 @@ struct DiscreteAdjoint {
             addCotangents(at: trajectory.times[n + 1])
             let t = trajectory.times[n], h = trajectory.times[n + 1] - t
             let y = trajectory.states[n]
+            let recorded = n < trajectory.stages.count ? trajectory.stages[n] : nil
             if var stepper = explicit {
-                _ = try stepper.step(f, t: t, y: y, f0: trajectory.derivatives[n], h: h, yNew: &scratch, fNew: &fNew, error: &error)
+                if let recorded {
+                    stepper.stages = recorded
+                } else {
+                    _ = try stepper.step(f, t: t, y: y, f0: trajectory.derivatives[n], h: h, yNew: &scratch, fNew: &fNew, error: &error)
+                }
                 lambda = try explicitStepAdjoint(stepper, t: t, h: h, lambda: lambda, pBar: &pBar)
                 explicit = stepper
             } else if var stepper = implicit {
-                guard case .completed = try stepper.step(f, t: t, y: y, f0: trajectory.derivatives[n], h: h,
-                                                         yNew: &scratch, fNew: &fNew, error: &error) else {
-                    throw ODEError.invalidArgument("the step from t = \(t) could not be recomputed for the adjoint (Newton failed)")
+                if let recorded {
+                    stepper.stages = recorded
+                } else {
+                    guard case .completed = try stepper.step(f, t: t, y: y, f0: trajectory.derivatives[n], h: h,
+                                                             yNew: &scratch, fNew: &fNew, error: &error) else {
+                        throw ODEError.invalidArgument("the step from t = \(t) could not be recomputed for the adjoint (Newton failed)")
+                    }
                 }
                 lambda = try esdirkStepAdjoint(stepper, t: t, h: h, lambda: lambda, pBar: &pBar)
                 implicit = stepper

@@ -45,7 +45,10 @@ public func gradient(_ system: ODESystem, y0: [Double], t0: Double, times: [Doub
         return ODEGradient(solution: s.solution, initialState: Array(total[np...]), parameters: Array(total[0..<np]),
                            statistics: s.solution.statistics)
     case .discreteAdjoint:
-        let solution = try solve(system, y0: y0, t0: t0, times: times, parameters: parameters, options: options)
+        // Keeping the stage values saves recomputing every step in the backward pass; for large
+        // states the backward pass recomputes them instead, to bound memory.
+        let solution = try solve(system, y0: y0, t0: t0, times: times, parameters: parameters, options: options,
+                                 recordingStages: d <= 4096)
         let c = try checked(try cotangents(solution))
         let adjoint = DiscreteAdjoint(system: system, parameters: parameters, options: options)
         let (yBar, pBar) = try adjoint.gradient(of: solution, cotangents: c)

@@ -8,6 +8,7 @@ struct ESDIRKStepper: Stepper {
     var k: [[Double]]
     var stages: [[Double]]
     private var jacobian: [Double]
+    var stageValues: [[Double]] { stages }
 
     init(_ tableau: ESDIRKTableau, dimension d: Int, options: SolverOptions) {
         self.tableau = tableau

@@ -14,9 +14,17 @@ public struct ODESolution: Sendable {
 /// side of `t0`; integrating backwards in time is allowed).
 public func solve(_ system: ODESystem, y0: [Double], t0: Double, times: [Double], parameters: [Double] = [],
                   options: SolverOptions = SolverOptions()) throws -> ODESolution {
+    try solve(system, y0: y0, t0: t0, times: times, parameters: parameters, options: options, recordingStages: false)
+}
+
+/// `recordingStages` keeps every step's stage values in the trajectory, so that a discrete
+/// adjoint need not recompute them.
+func solve(_ system: ODESystem, y0: [Double], t0: Double, times: [Double], parameters: [Double],
+           options: SolverOptions, recordingStages: Bool) throws -> ODESolution {
     try validateProblem(system, y0: y0, t0: t0, times: times, parameters: parameters, options: options)
     let evaluator = Evaluator(system, parameters: parameters)
     var integrator = Integrator(evaluator, options: options)
+    integrator.recordingStages = recordingStages
     return try integrator.run(y0: y0, t0: t0, times: times)
 }
 
@@ -48,6 +56,7 @@ struct Integrator {
     let f: Evaluator
     let options: SolverOptions
     var stepper: Stepper
+    var recordingStages = false
 
     init(_ evaluator: Evaluator, options: SolverOptions) {
         f = evaluator
@@ -106,6 +115,7 @@ struct Integrator {
                 if !yNew.allSatisfy({ $0.isFinite }) { throw ODEError.nonFinite(t: tNew) }
                 f.statistics.acceptedSteps += 1
                 trajectory.append(tNew, yNew, fNew)
+                if recordingStages { trajectory.stages.append(stepper.stageValues) }
                 while k < times.count && direction * (times[k] - tNew) <= 0 {
                     outputs.append(times[k] == tNew ? yNew : trajectory.hermite(at: times[k], from: trajectory.times.count - 2))
                     k += 1

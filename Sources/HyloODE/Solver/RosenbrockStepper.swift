@@ -4,6 +4,7 @@ struct RosenbrockStepper: Stepper {
     let tableau: RosenbrockTableau
     private var jacobian: [Double]
     private var K: [[Double]]
+    var stageValues: [[Double]] { [] }
 
     init(_ tableau: RosenbrockTableau, dimension d: Int) {
         self.tableau = tableau

@@ -10,6 +10,8 @@ enum StepOutcome {
 /// One step of a method from `(t, y)` with `f0 = f(t, y)`: writes the new state, `f` there, and
 /// the local error estimate (unweighted).
 protocol Stepper {
+    /// The stage values `Yᵢ` of the last step (empty for methods whose adjoint needs more).
+    var stageValues: [[Double]] { get }
     mutating func step(_ f: Evaluator, t: Double, y: [Double], f0: [Double], h: Double,
                        yNew: inout [Double], fNew: inout [Double], error: inout [Double]) throws -> StepOutcome
 }
@@ -28,6 +30,8 @@ struct ExplicitStepper: Stepper {
     /// Stage values `Yᵢ` and derivatives `kᵢ` of the last step.
     var stages: [[Double]]
     var k: [[Double]]
+
+    var stageValues: [[Double]] { stages }
 
     init(_ tableau: ExplicitTableau, dimension d: Int) {
         self.tableau = tableau

@@ -5,6 +5,8 @@ public struct Trajectory: Sendable {
     public internal(set) var times: [Double] = []
     public internal(set) var states: [[Double]] = []
     public internal(set) var derivatives: [[Double]] = []
+    /// The stage values of each accepted step, when the solve kept them for a discrete adjoint.
+    var stages: [[[Double]]] = []
 
     mutating func append(_ t: Double, _ y: [Double], _ f: [Double]) {
         times.append(t); states.append(y); derivatives.append(f)
