@@ -507,6 +507,108 @@ module hylo
       integer(c_int32_t) :: hylo_ode_gradient
     end function
 
+    !> output_components: c_null_ptr for all, else c_loc of an integer(c_size_t) array of 0-based indices.
+    function hylo_hybrid_create(physics, n, output_components, num_outputs, opts, out) bind(C, name="hylo_hybrid_create")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: physics
+      integer(c_size_t), value :: n
+      type(c_ptr), value :: output_components
+      integer(c_size_t), value :: num_outputs
+      type(c_ptr), value :: opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_hybrid_create
+    end function
+    subroutine hylo_hybrid_free(model) bind(C, name="hylo_hybrid_free")
+      import :: c_ptr
+      type(c_ptr), value :: model
+    end subroutine
+    function hylo_hybrid_num_parameters(model, num_physics, num_total) bind(C, name="hylo_hybrid_num_parameters")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      integer(c_size_t), intent(out) :: num_physics, num_total
+      integer(c_int32_t) :: hylo_hybrid_num_parameters
+    end function
+    function hylo_hybrid_get_parameters(model, out, capacity) bind(C, name="hylo_hybrid_get_parameters")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), intent(out) :: out(*)
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_hybrid_get_parameters
+    end function
+    function hylo_hybrid_set_parameters(model, parameters, n) bind(C, name="hylo_hybrid_set_parameters")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), intent(in) :: parameters(*)
+      integer(c_size_t), value :: n
+      integer(c_int32_t) :: hylo_hybrid_set_parameters
+    end function
+    !> y0(n, num_trajectories), observations(n, num_times, num_trajectories); mask: c_null_ptr or c_loc of
+    !> an integer(c_int32_t) array of the observations' shape (nonzero: observed).
+    function hylo_hybrid_train(model, opts, t0, y0, num_trajectories, times, num_times, observations, mask, &
+                               progress, progress_data) bind(C, name="hylo_hybrid_train")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), times(*), observations(*)
+      integer(c_size_t), value :: num_trajectories, num_times
+      type(c_ptr), value :: mask
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      integer(c_int32_t) :: hylo_hybrid_train
+    end function
+    function hylo_hybrid_training_result(model, data_loss, network_norm, multiplier) &
+        bind(C, name="hylo_hybrid_training_result")
+      import :: c_ptr, c_double, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), intent(out) :: data_loss, network_norm, multiplier
+      integer(c_int32_t) :: hylo_hybrid_training_result
+    end function
+    !> states_out(n, num_times).
+    function hylo_hybrid_solve(model, opts, t0, y0, times, num_times, states_out) bind(C, name="hylo_hybrid_solve")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), times(*)
+      integer(c_size_t), value :: num_times
+      real(c_double), intent(out) :: states_out(*)
+      integer(c_int32_t) :: hylo_hybrid_solve
+    end function
+    !> network_out: c_null_ptr or c_loc of an array of n.
+    function hylo_hybrid_rhs(model, t, y, ydot, network_out) bind(C, name="hylo_hybrid_rhs")
+      import :: c_ptr, c_double, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), value :: t
+      real(c_double), intent(in) :: y(*)
+      real(c_double), intent(out) :: ydot(*)
+      type(c_ptr), value :: network_out
+      integer(c_int32_t) :: hylo_hybrid_rhs
+    end function
+    function hylo_hybrid_save(model, path) bind(C, name="hylo_hybrid_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: model
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_hybrid_save
+    end function
+    function hylo_hybrid_load(path, physics, out) bind(C, name="hylo_hybrid_load")
+      import :: c_ptr, c_char, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), value :: physics
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_hybrid_load
+    end function
+    !> samples(dim, n), targets(outputs, n), coefficients(num_terms, outputs).
+    function hylo_sparse_regression(samples, targets, n, dim, outputs, degree, threshold, coefficients, capacity, &
+                                    num_terms) bind(C, name="hylo_sparse_regression")
+      import :: c_double, c_size_t, c_int32_t
+      real(c_double), intent(in) :: samples(*), targets(*)
+      integer(c_size_t), value :: n, dim, outputs, degree
+      real(c_double), value :: threshold
+      real(c_double), intent(out) :: coefficients(*)
+      integer(c_size_t), value :: capacity
+      integer(c_size_t), intent(out) :: num_terms
+      integer(c_int32_t) :: hylo_sparse_regression
+    end function
+
     function c_strlen(s) bind(C, name="strlen")
       import :: c_ptr, c_size_t
       type(c_ptr), value :: s

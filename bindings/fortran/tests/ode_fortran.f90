@@ -16,6 +16,18 @@ contains
     status = 0
   end function
 
+  !> the truth for the hybrid check: the oscillator with an extra cubic damping
+  function truth(t, y, p, ydot, user_data) bind(C) result(status)
+    real(c_double), value :: t
+    real(c_double), intent(in) :: y(*), p(*)
+    real(c_double), intent(out) :: ydot(*)
+    type(c_ptr), value :: user_data
+    integer(c_int32_t) :: status
+    ydot(1) = y(2)
+    ydot(2) = -p(1) * y(2) - p(2) * y(1) - 0.5d0 * y(2)**3
+    status = 0
+  end function
+
   !> loss = sum over output times of y1^2
   function loss(times, states, num_times, n, value, cotangents, user_data) bind(C) result(status)
     integer(c_size_t), value :: num_times, n
@@ -65,6 +77,10 @@ program ode_fortran
   call expect(hylo_ode_solve(ode, opts, 0d0, y0, p, times, 0_c_size_t, states) == HYLO_E_INVALID_ARGUMENT, &
               "bad input is an error")
 
+  ! a hybrid model around the same physics: the network learns an extra cubic damping -0.5 y2^3
+  ! (data made by the Fortran function `truth`); the fit must improve on the physics alone
+  call hybrid_check()
+
   call hylo_options_free(opts)
   call hylo_ode_free(ode)
   if (failures > 0) then
@@ -73,6 +89,34 @@ program ode_fortran
   end if
   print *, "ode_fortran: all checks passed; gradient ", grad_p
 contains
+  subroutine hybrid_check()
+    type(c_ptr) :: truth_ode, model, loaded
+    real(c_double) :: data(2, 3), fitted(2, 3), again(2, 3), loss, norm, multiplier, before
+    real(c_double), allocatable :: params(:)
+    integer(c_size_t) :: np, total
+    call expect(hylo_ode_create(2_c_size_t, 2_c_size_t, c_funloc(truth), c_null_ptr, truth_ode) == HYLO_OK, "truth")
+    call expect(hylo_ode_solve(truth_ode, opts, 0d0, y0, p, times, 3_c_size_t, data) == HYLO_OK, "data")
+    call expect(hylo_hybrid_create(ode, 2_c_size_t, c_null_ptr, 0_c_size_t, c_null_ptr, model) == HYLO_OK, "hybrid")
+    call expect(hylo_hybrid_num_parameters(model, np, total) == HYLO_OK .and. np == 2, "sizes")
+    allocate(params(total))
+    call expect(hylo_hybrid_get_parameters(model, params, total) == HYLO_OK, "get")
+    params(1:2) = p
+    call expect(hylo_hybrid_set_parameters(model, params, total) == HYLO_OK, "set")
+    before = sum((states - data)**2) / 6
+    call expect(hylo_hybrid_train(model, c_null_ptr, 0d0, y0, 1_c_size_t, times, 3_c_size_t, data, c_null_ptr, &
+                                  c_null_funptr, c_null_ptr) == HYLO_OK, "train")
+    call expect(hylo_hybrid_training_result(model, loss, norm, multiplier) == HYLO_OK, "result")
+    call expect(loss < before / 10, "the network explains the missing damping")
+    call expect(hylo_hybrid_solve(model, c_null_ptr, 0d0, y0, times, 3_c_size_t, fitted) == HYLO_OK, "solve")
+    call expect(hylo_hybrid_save(model, hylo_c_string("ode_fortran_hybrid.safetensors")) == HYLO_OK, "save")
+    call expect(hylo_hybrid_load(hylo_c_string("ode_fortran_hybrid.safetensors"), ode, loaded) == HYLO_OK, "load")
+    call expect(hylo_hybrid_solve(loaded, c_null_ptr, 0d0, y0, times, 3_c_size_t, again) == HYLO_OK, "solve loaded")
+    call expect(all(again == fitted), "bit-identical after reload")
+    call hylo_hybrid_free(loaded)
+    call hylo_hybrid_free(model)
+    call hylo_ode_free(truth_ode)
+  end subroutine
+
   subroutine expect(ok, what)
     logical, intent(in) :: ok
     character(len=*), intent(in) :: what

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import _lib
-from ._handles import Handle, options_or_null, pointer
+from ._handles import Handle, ProgressThunk, options_or_null, pointer
 from ._lib import lib
 from .errors import HyloError
 
@@ -202,3 +202,145 @@ class ODE(Handle):
                                                 times.size, thunk, None, ctypes.byref(value), pointer(states),
                                                 pointer(grad_y0), pointer(grad_p)))
         return value.value, {"y0": grad_y0, "p": grad_p[:self.num_params], "states": states}
+
+
+class Hybrid(Handle):
+    """A universal differential equation y' = f_physics(t, y; p) + g(y; φ): an `ODE` (or None for a
+    pure neural ODE of `n` states) plus a dense network, trained through the solver.
+
+        model = Hybrid(physics, hidden_features=32, hidden_layers=2)
+        model.physics_parameters = [1.3, 1.8]
+        model.fit(y0, times, observations, train_physics=False, adam_iterations=500, lbfgs_iterations=1000)
+        model.solve(y0, times); model.rhs(t, y); model.network_term(y); model.save(path)
+
+    `output_components` lists the state components the network adds to (default: all).
+    """
+
+    _free = lib.hylo_hybrid_free
+
+    def __init__(self, physics: Optional[ODE], n: Optional[int] = None, output_components=None, **options):
+        n = physics.n if physics is not None else n
+        if n is None:
+            raise ValueError("give n, the number of states, for a model without physics")
+        ptr = ctypes.c_void_p()
+        comps = None if output_components is None else np.ascontiguousarray(output_components, dtype=np.uintp)
+        opts = options_or_null(options)
+        lib.hylo_hybrid_create(physics._p() if physics is not None else None, n,
+                               comps.ctypes.data_as(_lib.c_size_t_p) if comps is not None else None,
+                               0 if comps is None else comps.size, opts and opts._p(), ctypes.byref(ptr))
+        self._init(ptr, physics, n)
+
+    def _init(self, ptr, physics, n):
+        super().__init__(ptr)
+        self.physics, self.n = physics, n  # keeps the physics' callbacks alive
+        num_physics, total = ctypes.c_size_t(), ctypes.c_size_t()
+        lib.hylo_hybrid_num_parameters(self._p(), ctypes.byref(num_physics), ctypes.byref(total))
+        self.num_physics_parameters, self.num_parameters = num_physics.value, total.value
+
+    @classmethod
+    def load(cls, path, physics: Optional[ODE] = None, n: Optional[int] = None) -> "Hybrid":
+        """A model saved by `save`, around the same physics (or, without physics, of n states)."""
+        size = physics.n if physics is not None else n
+        if size is None:
+            raise ValueError("give n, the number of states, to load a model without physics")
+        ptr = ctypes.c_void_p()
+        lib.hylo_hybrid_load(str(path).encode(), physics._p() if physics is not None else None, ctypes.byref(ptr))
+        model = cls.__new__(cls)
+        model._init(ptr, physics, size)
+        return model
+
+    @property
+    def parameters(self) -> np.ndarray:
+        """The parameter vector [p, φ]."""
+        out = np.empty(self.num_parameters)
+        lib.hylo_hybrid_get_parameters(self._p(), pointer(out), out.size)
+        return out
+
+    @parameters.setter
+    def parameters(self, values) -> None:
+        values = np.ascontiguousarray(values, float).ravel()
+        lib.hylo_hybrid_set_parameters(self._p(), pointer(values), values.size)
+
+    @property
+    def physics_parameters(self) -> np.ndarray:
+        return self.parameters[:self.num_physics_parameters]
+
+    @physics_parameters.setter
+    def physics_parameters(self, values) -> None:
+        p = self.parameters
+        p[:self.num_physics_parameters] = np.asarray(values, float).ravel()
+        self.parameters = p
+
+    def fit(self, y0, times, observations, mask=None, t0: float = 0.0, progress=None, **options) -> dict:
+        """Trains on trajectories observed at the same `times`: y0 (trajectories × n) and observations
+        (trajectories × len(times) × n), or a single trajectory without the leading axis. `mask`
+        (same shape, bool) marks observed values. Options are those of hylo_hybrid_train. Returns
+        {"data_loss", "network_norm", "multiplier"}."""
+        y0 = np.ascontiguousarray(y0, float).reshape(-1, self.n)
+        times = np.ascontiguousarray(np.atleast_1d(times), float).ravel()
+        obs = np.ascontiguousarray(observations, float).reshape(y0.shape[0], times.size, self.n)
+        m = None if mask is None else np.ascontiguousarray(np.asarray(mask, bool).reshape(obs.shape), dtype=np.int32)
+        thunk = ProgressThunk(progress)
+        opts = options_or_null(options)
+        try:
+            lib.hylo_hybrid_train(self._p(), opts and opts._p(), t0, pointer(y0), y0.shape[0], pointer(times), times.size,
+                                  pointer(obs), m.ctypes.data_as(_lib.c_int32_p) if m is not None else None,
+                                  thunk.c, None)
+        except HyloError as error:
+            if self.physics is not None and self.physics._errors:
+                raise self.physics._errors[0] from None
+            thunk.reraise(error)
+        values = [ctypes.c_double() for _ in range(3)]
+        lib.hylo_hybrid_training_result(self._p(), *(ctypes.byref(v) for v in values))
+        return dict(zip(("data_loss", "network_norm", "multiplier"), (v.value for v in values)))
+
+    def solve(self, y0, times, t0: float = 0.0, **options) -> np.ndarray:
+        y0 = np.ascontiguousarray(y0, float).ravel()
+        times = np.ascontiguousarray(np.atleast_1d(times), float).ravel()
+        out = np.empty((times.size, self.n))
+        opts = options_or_null(options)
+        lib.hylo_hybrid_solve(self._p(), opts and opts._p(), t0, pointer(y0), pointer(times), times.size, pointer(out))
+        return out
+
+    def rhs(self, t: float, y) -> np.ndarray:
+        """The full right-hand side f_physics + g at (t, y)."""
+        y = np.ascontiguousarray(y, float).ravel()
+        out = np.empty(self.n)
+        lib.hylo_hybrid_rhs(self._p(), t, pointer(y), pointer(out), None)
+        return out
+
+    def network_term(self, y, t: float = 0.0) -> np.ndarray:
+        """The network's contribution g(y) as a state vector; y may be a batch (rows)."""
+        ys = np.ascontiguousarray(y, float).reshape(-1, self.n)
+        out, scratch = np.empty_like(ys), np.empty(self.n)
+        for k, row in enumerate(ys):
+            row = np.ascontiguousarray(row)
+            lib.hylo_hybrid_rhs(self._p(), t, pointer(row), pointer(scratch), pointer(out[k]))
+        return out.reshape(np.shape(y))
+
+    def save(self, path) -> None:
+        lib.hylo_hybrid_save(self._p(), str(path).encode())
+
+
+def sparse_regression(samples, targets, degree: int = 2, threshold: float = 0.1, names=None):
+    """SINDy: fits each column of targets (n × outputs) as a sparse polynomial in samples (n × dim)
+    up to `degree`. Returns (coefficients (outputs × terms), term names)."""
+    x = np.ascontiguousarray(samples, float)
+    y = np.ascontiguousarray(targets, float)
+    x = x.reshape(len(x), -1)
+    y = y.reshape(len(y), -1)
+    terms = ctypes.c_size_t()
+    lib.hylo_sparse_regression_terms(x.shape[1], degree, 0, ctypes.byref(terms), None, 0)
+    out = np.empty((y.shape[1], terms.value))
+    lib.hylo_sparse_regression(pointer(x), pointer(y), x.shape[0], x.shape[1], y.shape[1], degree, threshold,
+                               pointer(out), out.size, None)
+    buffer = ctypes.create_string_buffer(256)
+    labels = []
+    for j in range(terms.value):
+        lib.hylo_sparse_regression_terms(x.shape[1], degree, j, None, buffer, 256)
+        label = buffer.value.decode()
+        if names is not None:
+            for i, name in sorted(enumerate(names), key=lambda item: -item[0]):
+                label = label.replace(f"x{i}", name)
+        labels.append(label)
+    return out, labels

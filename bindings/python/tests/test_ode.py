@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import hylo
-from hylo.ode import ODE, IllegalState
+from hylo.ode import ODE, Hybrid, IllegalState, sparse_regression
 
 P = np.array([0.04, 1e4, 3e7])
 
@@ -91,3 +91,30 @@ def test_batch_and_exact_decay():
     np.testing.assert_allclose(y, expected, rtol=1e-8)
     fixed = system.solve([1.0], [1.0], [1.0], method="rk4", fixed_step=0.01)
     assert fixed[0, 0] == pytest.approx(np.exp(-1), rel=1e-9)
+
+
+def test_hybrid_model_learns_a_missing_term_and_sparse_regression_names_it(tmp_path):
+    # truth: y' = -0.5 y - 0.3 y³; known physics: -k y with k estimated jointly; the network learns -0.3 y³
+    truth = ODE(lambda t, y, p: -0.5 * y - 0.3 * y ** 3, n=1)
+    times = np.linspace(0.2, 3, 15)
+    starts = np.array([[2.0], [-1.5], [1.0]])
+    data = np.stack([truth.solve(y, times, rtol=1e-10) for y in starts])
+    physics = ODE(lambda t, y, p: -p[0] * y, n=1, num_params=1, vjp_y=lambda t, y, p, v: -p[0] * v,
+                  vjp_p=lambda t, y, p, v: -v * y)
+    model = Hybrid(physics, hidden_features=16, seed=3)
+    model.physics_parameters = [0.3]
+    stages = []
+    result = model.fit(starts, times, data, adam_iterations=300, lbfgs_iterations=300, learning_rate=0.01,
+                       progress=lambda stage, done, total, loss: stages.append(stage))
+    assert result["data_loss"] < 1e-4 and set(stages) == {"adam", "lbfgs"}
+    ys = np.linspace(-1.5, 2, 50).reshape(-1, 1)
+    g = model.network_term(ys)
+    full = g - model.physics_parameters[0] * ys
+    xi, names = sparse_regression(ys, full, degree=3, threshold=0.05, names=["y"])
+    assert names == ["1", "y", "y^2", "y^3"]
+    np.testing.assert_allclose(xi[0, [1, 3]], [-0.5, -0.3], atol=0.05)
+    path = tmp_path / "hybrid.safetensors"
+    model.save(path)
+    again = Hybrid.load(path, physics)
+    np.testing.assert_array_equal(again.parameters, model.parameters)
+    np.testing.assert_array_equal(again.solve([1.2], times), model.solve([1.2], times))
