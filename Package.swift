@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "HyloNN", dependencies: ["HyloCore"], swiftSettings: swift5),
         .target(name: "HyloSBI", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloODE", dependencies: ["HyloNN"], swiftSettings: swift5),
-        .target(name: "HyloTasks", dependencies: ["HyloSBI"], swiftSettings: swift5),
+        .target(name: "HyloTasks", dependencies: ["HyloSBI", "HyloODE"], swiftSettings: swift5),
         .target(
             name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),

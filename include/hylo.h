@@ -327,12 +327,14 @@ typedef struct hylo_posterior hylo_posterior;
 /**
  * Neural posterior estimation for a prior (copied). The density estimator is a conditional
  * normalizing flow: "maf" (masked autoregressive flow, sbi's default) or "nsf" (neural spline
- * flow: rational-quadratic spline couplings and LU-decomposed linear maps, sbi's "nsf"); z-scoring
+ * flow: rational-quadratic spline couplings and LU-decomposed linear maps, sbi's "nsf"), or a
+ * mixture density network "mdn" (Gaussian mixture with full covariances, sbi's "mdn"); z-scoring
  * of θ and x is fitted to the first training data.
  *
- * Options (default, sbi's): "density_estimator" string maf | nsf (maf); "hidden_features" int (50);
- * "num_transforms" int (5); "num_blocks" int (2); for nsf "num_bins" int 2…256 (10) and
- * "tail_bound" double (3, in z-scored units; identity outside); "seed" int ≥ 0 (0), for the
+ * Options (default, sbi's): "density_estimator" string maf | nsf | mdn (maf); "hidden_features"
+ * int (50); "num_transforms" int (5, flows); "num_blocks" int (2; an MDN has num_blocks + 1 hidden
+ * layers); for nsf "num_bins" int 2…256 (10) and "tail_bound" double (3, in z-scored units;
+ * identity outside); for mdn "num_components" int 1…256 (10); "seed" int ≥ 0 (0), for the
  * initial weights.
  * An embedding network for x (an MLP with ReLU, trained with the flow, for high-dimensional x):
  * "embedding_features" int, the number of learned summary features (0: none) (0);

@@ -33,11 +33,14 @@ public func makeTask(_ name: String) -> SBITask? {
     case "gaussian_mixture": return GaussianMixture()
     case "slcp": return SLCP()
     case "bernoulli_glm": return BernoulliGLM()
+    case "sir": return SIR()
+    case "lotka_volterra": return LotkaVolterra()
     default: return nil
     }
 }
 
-public let builtInTaskNames = ["two_moons", "gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture", "slcp", "bernoulli_glm"]
+public let builtInTaskNames = ["two_moons", "gaussian_linear", "gaussian_linear_uniform", "gaussian_mixture", "slcp", "bernoulli_glm",
+                                     "sir", "lotka_volterra"]
 
 /// Reads a headerless CSV of numbers (the sbibm reference files) as an `[rows, columns]` tensor.
 public func readCSV(_ path: String) throws -> Tensor {

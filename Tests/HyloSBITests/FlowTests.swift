@@ -49,6 +49,33 @@ import HyloCore
         #expect(abs(integral - 1) < 1e-3, "∫q = \(integral)")
     }
 
+    @Test func mixtureSamplesHaveTheMomentsOfItsDensity() {
+        // Mean and covariance of 40,000 draws against those of the density integrated on a grid.
+        let flow = randomFlow(.mdn, d: 2, c: 1, perturbation: 0.1)
+        let x = Tensor([0.4])
+        let n = 401, lo = -30.0, hi = 30.0, h = (hi - lo) / Double(n - 1)
+        let grid = Tensor.linspace(lo, hi, count: n).scalars
+        var points: [Double] = []
+        for a in grid { for b in grid { points += [a, b] } }
+        let q = flow.logProb(Tensor(shape: [n * n, 2], scalars: points), context: Tensor.filled([n * n, 1], 0.4)).exp().scalars
+        func moment(_ f: (Double, Double) -> Double) -> Double {
+            (0..<(n * n)).reduce(0) { $0 + q[$1] * f(points[2 * $1], points[2 * $1 + 1]) } * h * h
+        }
+        var rng = Philox(seed: 4)
+        let s = flow.sample(40_000, context: x, rng: &rng).scalars
+        func sampleMoment(_ f: (Double, Double) -> Double) -> Double {
+            (0..<40_000).reduce(0) { $0 + f(s[2 * $1], s[2 * $1 + 1]) } / 40_000
+        }
+        let m0 = moment { a, _ in a }, m1 = moment { _, b in b }
+        let c00 = moment { a, _ in (a - m0) * (a - m0) }, c11 = moment { _, b in (b - m1) * (b - m1) }
+        let c01 = moment { a, b in (a - m0) * (b - m1) }
+        #expect(abs(sampleMoment { a, _ in a } - m0) < 4 * (c00 / 40_000).squareRoot())
+        #expect(abs(sampleMoment { _, b in b } - m1) < 4 * (c11 / 40_000).squareRoot())
+        #expect(abs(sampleMoment { a, _ in (a - m0) * (a - m0) } / c00 - 1) < 0.05)
+        #expect(abs(sampleMoment { _, b in (b - m1) * (b - m1) } / c11 - 1) < 0.05)
+        #expect(abs(sampleMoment { a, b in (a - m0) * (b - m1) } - c01) < 0.05 * (c00 * c11).squareRoot())
+    }
+
     @Test func mafTransformsAreAutoregressive() {
         // ∂ scale/shift of dimension i must not depend on θ_j for j ≥ i within a transform.
         let flow = randomFlow(.maf, d: 4, c: 1)

@@ -9,8 +9,9 @@ import HyloTasks
     /// Gaussian linear (sbibm) in 3 dimensions: θ ~ N(0, 0.1 I), x | θ ~ N(θ, 0.1 I), so the
     /// posterior is N(x / 2, 0.05 I).
     /// MAF: on this small 3-D problem NSF (like sbi's own NSF, checked) inflates the posterior
-    /// variance by ~30 %; NSF's accuracy is tested on two moons below.
-    @Test(arguments: [FlowConfiguration.Kind.maf])
+    /// variance by ~30 %; NSF's accuracy is tested on two moons below. An MDN holds the Gaussian
+    /// posterior exactly.
+    @Test(arguments: [FlowConfiguration.Kind.maf, .mdn])
     func gaussianLinearPosteriorMatchesTheAnalyticOne(kind: FlowConfiguration.Kind) throws {
         let d = 3
         let prior = try GaussianPrior(mean: [Double](repeating: 0, count: d), std: [Double](repeating: 0.1.squareRoot(), count: d))
@@ -65,7 +66,7 @@ import HyloTasks
 }
 
 @Suite struct PosteriorFileTests {
-    @Test(arguments: [(false, FlowConfiguration.Kind.maf, 0), (true, .maf, 3), (false, .nsf, 0)])
+    @Test(arguments: [(false, FlowConfiguration.Kind.maf, 0), (true, .maf, 3), (false, .nsf, 0), (false, .mdn, 2)])
     func savedPosteriorSamplesBitIdentically(gaussian: Bool, kind: FlowConfiguration.Kind, embedding: Int) throws {
         let prior: Prior = gaussian ? try GaussianPrior(mean: [0, 1], covariance: [[1, 0.3], [0.3, 2]])
             : IndependentPrior([.uniform(low: -2, high: 2), .logNormal(mu: 0, sigma: 0.5)])

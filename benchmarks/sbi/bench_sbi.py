@@ -1,12 +1,13 @@
 """The sbi side of `benchmarks/run sbi`, and the judge of both sides.
 
 For each task: reads the simulations Hylo wrote (so both train on the same data), trains sbi's NPE
-with the same estimator settings and the same fixed number of epochs, draws as many samples as the
+with the same estimator (MAF, NSF or MDN) and settings and the same fixed number of epochs, draws as many samples as the
 reference has for observations 1–5, and scores both sbi's and Hylo's samples with sbibm's C2ST
 (scikit-learn MLPClassifier, 5-fold CV — the protocol of sbibm.metrics.c2st). Prints
 `RESULT npe task=… train_ratio=… sample_ratio=… c2st_hylo=… c2st_sbi=…`.
 """
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -30,25 +31,43 @@ def c2st(x, y, seed=1, n_folds=5):
     return float(np.mean(cross_val_score(clf, data, target, cv=folds, scoring="accuracy")))
 
 
-def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transforms):
+def sbi_prior(task):
+    """The sbibm task's prior as a torch distribution."""
+    from sbi.utils import BoxUniform
+
+    def log_normal(mu, sigma):
+        return torch.distributions.Independent(torch.distributions.LogNormal(torch.tensor(mu), torch.tensor(sigma)), 1)
+
+    if task == "bernoulli_glm":
+        # precision B: B00 = 0.5, B[1:, 1:] = FᵀF with F = D D + diag(√(i/9)), D the first difference
+        d = torch.eye(9) - torch.diag(torch.ones(8), -1)
+        f = d @ d + torch.diag(torch.sqrt(torch.arange(9.0) / 9))
+        precision = torch.zeros(10, 10)
+        precision[0, 0] = 0.5
+        precision[1:, 1:] = f.T @ f
+        return torch.distributions.MultivariateNormal(torch.zeros(10), precision_matrix=precision)
+    return {
+        "two_moons": lambda: BoxUniform(-torch.ones(2), torch.ones(2)),
+        "slcp": lambda: BoxUniform(-3 * torch.ones(5), 3 * torch.ones(5)),
+        "gaussian_linear_uniform": lambda: BoxUniform(-torch.ones(10), torch.ones(10)),
+        "gaussian_mixture": lambda: BoxUniform(-10 * torch.ones(2), 10 * torch.ones(2)),
+        "gaussian_linear": lambda: torch.distributions.MultivariateNormal(torch.zeros(10), 0.1 * torch.eye(10)),
+        "sir": lambda: log_normal([math.log(0.4), math.log(0.125)], [0.5, 0.2]),
+        "lotka_volterra": lambda: log_normal([-0.125, -3.0, -0.125, -3.0], [0.5] * 4),
+    }[task]()
+
+
+def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transforms, estimator_kind):
     from sbi.inference import NPE
     from sbi.neural_nets import posterior_nn
-    from sbi.utils import BoxUniform
 
     torch.set_num_threads(2)
     work = Path(work)
     theta = torch.tensor(np.loadtxt(work / "theta.csv", delimiter=",", ndmin=2), dtype=torch.float32)
     x = torch.tensor(np.loadtxt(work / "x.csv", delimiter=",", ndmin=2), dtype=torch.float32)
     d = theta.shape[1]
-    priors = {
-        "two_moons": BoxUniform(-torch.ones(2), torch.ones(2)),
-        "slcp": BoxUniform(-3 * torch.ones(5), 3 * torch.ones(5)),
-        "gaussian_linear_uniform": BoxUniform(-torch.ones(10), torch.ones(10)),
-        "gaussian_mixture": BoxUniform(-10 * torch.ones(2), 10 * torch.ones(2)),
-        "gaussian_linear": torch.distributions.MultivariateNormal(torch.zeros(10), 0.1 * torch.eye(10)),
-    }
-    prior = priors[task]
-    estimator = posterior_nn(model="maf", hidden_features=hidden, num_transforms=transforms)
+    prior = sbi_prior(task)
+    estimator = posterior_nn(model=estimator_kind, hidden_features=hidden, num_transforms=transforms)
     inference = NPE(prior=prior, density_estimator=estimator)
     inference.append_simulations(theta, x)
     t0 = time.perf_counter()
@@ -68,9 +87,9 @@ def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transfo
         print(f"task={task} obs={k} c2st_hylo={scores_hylo[-1]:.4f} c2st_sbi={scores_sbi[-1]:.4f}", flush=True)
     print(f"sbi task={task} train_s={train_s:.3f} sample_s={sample_s:.3f}")
     print(f"RESULT npe task={task} train_ratio={train_s / hylo_train_s:.2f} sample_ratio={sample_s / hylo_sample_s:.2f} "
-          f"c2st_hylo={np.mean(scores_hylo):.3f} c2st_sbi={np.mean(scores_sbi):.3f} epochs={epochs} estimator=maf")
+          f"c2st_hylo={np.mean(scores_hylo):.3f} c2st_sbi={np.mean(scores_sbi):.3f} epochs={epochs} estimator={estimator_kind}")
 
 
 if __name__ == "__main__":
-    task, work, sbibm, train_s, sample_s, epochs, hidden, transforms = sys.argv[1:9]
-    main(task, work, sbibm, float(train_s), float(sample_s), int(epochs), int(hidden), int(transforms))
+    task, work, sbibm, train_s, sample_s, epochs, hidden, transforms, estimator_kind = sys.argv[1:10]
+    main(task, work, sbibm, float(train_s), float(sample_s), int(epochs), int(hidden), int(transforms), estimator_kind)

@@ -2,14 +2,17 @@ import Glibc
 import HyloCore
 import HyloNN
 
-/// Which flow and its size. The defaults are sbi's: 5 transforms of 50 hidden units and 2 blocks;
-/// NSF with 10 bins on [−3, 3].
+/// Which estimator and its size. The defaults are sbi's: 5 transforms of 50 hidden units and 2 blocks;
+/// NSF with 10 bins on [−3, 3]; MDN with 10 components.
 public struct FlowConfiguration: Equatable, Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         /// Masked autoregressive flow: affine MADE transforms and random permutations.
         case maf
         /// Neural spline flow: rational-quadratic coupling transforms and LU-decomposed linear maps.
         case nsf
+        /// Mixture density network: a Gaussian mixture with full covariances whose weights, means
+        /// and precision factors are an MLP of x.
+        case mdn
     }
     public var kind = Kind.maf
     public var hiddenFeatures = 50
@@ -17,6 +20,7 @@ public struct FlowConfiguration: Equatable, Sendable {
     public var blocks = 2
     public var bins = 10
     public var tailBound = 3.0
+    public var components = 10
     /// An embedding network for x, trained jointly: an MLP (ReLU) from the z-scored x through
     /// `embeddingHiddenLayers` layers of `embeddingHiddenFeatures` units to `embeddingFeatures`
     /// summary features; 0 features means no embedding (x conditions the flow directly).
@@ -28,7 +32,8 @@ public struct FlowConfiguration: Equatable, Sendable {
 }
 
 /// A conditional normalizing flow q(θ | x): z-scoring of θ (part of the density) and of x, a stack
-/// of invertible layers conditioned on x, and a standard-normal base.
+/// of invertible layers conditioned on x, and a standard-normal base. A mixture density network is
+/// the flow with no layers whose base is a Gaussian mixture conditioned on x.
 public final class ConditionalFlow: ConditionalDensityEstimator {
     public let configuration: FlowConfiguration
     public let parameterDimension: Int
@@ -36,6 +41,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
     public private(set) var thetaScaling: Standardization
     public private(set) var contextScaling: Standardization
     let layers: [FlowLayer]
+    let mixture: MixtureDensityHead?
     let embedding: MLP?
 
     /// A new flow with weights (and, for MAF, permutations) drawn from `configuration.seed`; a
@@ -54,7 +60,11 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
         }
         let c = configuration.embeddingFeatures > 0 ? configuration.embeddingFeatures : c
         var layers: [FlowLayer] = []
-        for t in 0..<configuration.transforms {
+        mixture = configuration.kind == .mdn
+            ? MixtureDensityHead(features: d, contextFeatures: c, hiddenFeatures: configuration.hiddenFeatures,
+                                 hiddenLayers: configuration.blocks + 1, components: configuration.components, rng: &rng)
+            : nil
+        for t in 0..<(configuration.kind == .mdn ? 0 : configuration.transforms) {
             switch configuration.kind {
             case .maf:
                 layers.append(MaskedAffineTransform(features: d, contextFeatures: c, hiddenFeatures: configuration.hiddenFeatures,
@@ -66,6 +76,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
                                                       blocks: configuration.blocks, bins: configuration.bins,
                                                       tailBound: configuration.tailBound, even: t % 2 == 0, rng: &rng))
                 if d > 1 { layers.append(LULinear(features: d)) }
+            case .mdn: break
             }
         }
         self.layers = layers
@@ -86,7 +97,8 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
-        collect(layers.enumerated().map { ("layers.\($0.offset)", $0.element) } + (embedding.map { [("embedding", $0)] } ?? []))
+        collect(layers.enumerated().map { ("layers.\($0.offset)", $0.element) } + (mixture.map { [("mixture", $0)] } ?? [])
+                + (embedding.map { [("embedding", $0)] } ?? []))
     }
 
     /// The context the layers see: z-scored x, through the embedding network if there is one.
@@ -104,6 +116,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
                      && x.shape[0] == theta.shape[0], "logProb: θ \(theta.shape) and x \(x.shape) do not fit the flow")
         let c = conditioning(x)
         var u = thetaScaling.apply(theta)
+        if let mixture { return mixture.logProb(u, c) + thetaScaling.logDetJacobian }
         var logDet = Tensor.filled([theta.shape[0]], thetaScaling.logDetJacobian)
         for layer in layers {
             let (z, ld) = layer.forward(u, c)
@@ -115,6 +128,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
 
     public func sample(_ n: Int, context x: Tensor, rng: inout Philox) -> Tensor {
         withoutGradients {
+            if let mixture { return thetaScaling.invert(mixture.sample(n, conditioning(x.reshaped([1, contextDimension])), rng: &rng)) }
             let c = conditioning(x.reshaped([1, contextDimension])).expand(to: [n, layerContextDimension])
             var z = rng.normal([n, parameterDimension])
             for layer in layers.reversed() { z = layer.inverse(z, c) }
@@ -130,6 +144,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
             "context_dimension": String(contextDimension), "hidden_features": String(configuration.hiddenFeatures),
             "transforms": String(configuration.transforms), "blocks": String(configuration.blocks),
             "bins": String(configuration.bins), "tail_bound": String(configuration.tailBound),
+            "components": String(configuration.components),
             "embedding_features": String(configuration.embeddingFeatures),
             "embedding_hidden_features": String(configuration.embeddingHiddenFeatures),
             "embedding_hidden_layers": String(configuration.embeddingHiddenLayers),

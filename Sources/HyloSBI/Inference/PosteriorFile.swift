@@ -36,6 +36,7 @@ extension Posterior {
         config.transforms = try int("transforms", in: 1...256)
         config.blocks = try int("blocks", in: 1...64)
         config.bins = try int("bins", in: 1...1024)
+        if kind == .mdn { config.components = try int("components", in: 1...1024) }
         config.embeddingFeatures = try int("embedding_features", in: 0...65536)
         config.embeddingHiddenFeatures = try int("embedding_hidden_features", in: 1...65536)
         config.embeddingHiddenLayers = try int("embedding_hidden_layers", in: 0...64)

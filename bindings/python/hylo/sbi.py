@@ -252,9 +252,9 @@ def load(path) -> Posterior:
 class NPE(Handle):
     """Neural posterior estimation, as sbi's NPE: `NPE(prior).append_simulations(theta, x).train()`.
 
-    Keywords are the options of hylo_npe_create: density_estimator ("maf" or "nsf"),
+    Keywords are the options of hylo_npe_create: density_estimator ("maf", "nsf" or "mdn"),
     hidden_features (50), num_transforms (5), num_blocks (2), num_bins (10, nsf), tail_bound (3, nsf),
-    embedding_features (0), seed (0).
+    num_components (10, mdn), embedding_features (0), seed (0).
     """
 
     _free = lib.hylo_npe_free

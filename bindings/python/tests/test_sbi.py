@@ -78,22 +78,27 @@ def test_npe_on_gaussian_linear_matches_the_analytic_posterior(tmp_path):
     assert np.load(tmp_path / "s.npy").tobytes() == samples.tobytes()
 
 
-def test_nsf_posterior_options_and_reload(tmp_path):
+@pytest.mark.parametrize("estimator, options, epochs, bad", [
+    ("nsf", {"num_transforms": 2, "num_bins": 8, "tail_bound": 4.0}, 15, {"num_bins": 1}),
+    # an MDN starts from random means, not from the identity map: it needs more epochs
+    ("mdn", {"num_components": 4}, 100, {"num_components": 0}),
+])
+def test_other_estimators_options_and_reload(tmp_path, estimator, options, epochs, bad):
     prior = sbi.BoxUniform([-1, -1], [1, 1])
     theta, x = sbi.simulate(gaussian_linear, prior, 1000, seed=2)
-    npe = sbi.NPE(prior, density_estimator="nsf", num_transforms=2, num_bins=8, tail_bound=4.0)
-    posterior = npe.append_simulations(theta, x).train(max_num_epochs=15)
+    npe = sbi.NPE(prior, density_estimator=estimator, **options)
+    posterior = npe.append_simulations(theta, x).train(max_num_epochs=epochs)
     x_o = np.array([0.3, -0.5])
     samples = posterior.sample((3000,), x=x_o, seed=3)
     np.testing.assert_allclose(samples.mean(0), x_o, atol=0.1)
-    path = tmp_path / "nsf.safetensors"
+    path = tmp_path / f"{estimator}.safetensors"
     posterior.save(path)
     code = ("import numpy as np; from hylo import sbi; "
             f"p = sbi.load({str(path)!r}); np.save({str(tmp_path / 's.npy')!r}, p.sample((3000,), x=[0.3, -0.5], seed=3))")
     subprocess.run([sys.executable, "-c", code], check=True)
     assert np.load(tmp_path / "s.npy").tobytes() == samples.tobytes()
-    with pytest.raises(hylo.OptionError, match="num_bins"):
-        sbi.NPE(prior, density_estimator="nsf", num_bins=1)
+    with pytest.raises(hylo.OptionError, match=next(iter(bad))):
+        sbi.NPE(prior, density_estimator=estimator, **bad)
 
 
 def test_budget_exhaustion_returns_partial_samples():
