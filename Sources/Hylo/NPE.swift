@@ -18,6 +18,7 @@ public func hylo_npe_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         config.bins = try o.int("num_bins", default: 10, in: 2...256)
         config.tailBound = try o.double("tail_bound", default: 3, in: 0...1e6, excludingLower: true)
         config.components = try o.int("num_components", default: 10, in: 1...256)
+        config.unboundedTheta = try o.bool("unbounded_theta", default: false)
         config.embeddingFeatures = try o.int("embedding_features", default: 0, in: 0...65536)
         config.embeddingHiddenFeatures = try o.int("embedding_hidden_features", default: 50, in: 1...65536)
         config.embeddingHiddenLayers = try o.int("embedding_hidden_layers", default: 2, in: 0...64)

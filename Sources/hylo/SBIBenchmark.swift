@@ -9,7 +9,7 @@ import HyloTasks
 /// against them. Prints one line per observation and one with the timings. With an output
 /// directory, also writes the simulations (`theta.csv`, `x.csv`, for the anchor to train on the
 /// same data) and the samples (`hylo_obs<k>.csv`).
-func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: FlowConfiguration.Kind, sbibmRoot: String,
+func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: FlowConfiguration.Kind, unboundedTheta: Bool, sbibmRoot: String,
                      outputDirectory: String?) {
     guard let task = makeTask(name) else {
         print("unknown task \(name); built in: \(builtInTaskNames.joined(separator: ", "))")
@@ -21,7 +21,9 @@ func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: Fl
             try writeCSV(theta, to: "\(dir)/theta.csv")
             try writeCSV(x, to: "\(dir)/x.csv")
         }
-        let npe = NPE(prior: task.prior, configuration: FlowConfiguration(estimator))
+        var configuration = FlowConfiguration(estimator)
+        configuration.unboundedTheta = unboundedTheta
+        let npe = NPE(prior: task.prior, configuration: configuration)
         try npe.appendSimulations(theta: theta, x: x)
         var training = NPE.defaultTraining
         if let epochs { training.maxEpochs = epochs; training.patience = Int.max / 2 }
@@ -42,7 +44,7 @@ func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: Fl
             scores.append(score)
             print("hylo task=\(name) obs=\(k) c2st=\(score)")
         }
-        print("hylo task=\(name) estimator=\(estimator.rawValue) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / 5)")
+        print("hylo task=\(name) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / 5)")
     } catch {
         print("error: \(error)")
         exit(1)

@@ -13,7 +13,8 @@ func usage() -> Never {
       version              print the version
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
       bench ode [repeats]  time UDE gradients through Dopri5 (the Hylo side of benchmarks/run ode)
-      bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf|mdn] [--out DIR]
+      bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf|mdn]
+                           [--unbounded true|false] [--out DIR]
                            NPE on an sbibm task, C2ST against the reference (benchmarks/run sbi)
     """)
     exit(2)
@@ -27,13 +28,13 @@ case "bench" where arguments.count >= 2 && arguments[1] == "engine":
 case "bench" where arguments.count >= 2 && arguments[1] == "ode":
     runODEBenchmark(repeats: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
-    // hylo bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf|mdn] [--out DIR]
     var options: [String: String] = [:]
     var i = 4
     while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
     runSBIBenchmark(task: arguments[2], budget: Int(options["--budget"] ?? "") ?? 10_000,
                     epochs: Int(options["--epochs"] ?? ""),
                     estimator: FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf,
+                    unboundedTheta: options["--unbounded"] == "true",
                     sbibmRoot: arguments[3], outputDirectory: options["--out"])
 default: usage()
 }

@@ -66,14 +66,16 @@ import HyloTasks
 }
 
 @Suite struct PosteriorFileTests {
-    @Test(arguments: [(false, FlowConfiguration.Kind.maf, 0), (true, .maf, 3), (false, .nsf, 0), (false, .mdn, 2)])
-    func savedPosteriorSamplesBitIdentically(gaussian: Bool, kind: FlowConfiguration.Kind, embedding: Int) throws {
+    @Test(arguments: [(false, FlowConfiguration.Kind.maf, 0, false), (true, .maf, 3, false), (false, .nsf, 0, false),
+                      (false, .mdn, 2, false), (false, .nsf, 0, true)])
+    func savedPosteriorSamplesBitIdentically(gaussian: Bool, kind: FlowConfiguration.Kind, embedding: Int, unbounded: Bool) throws {
         let prior: Prior = gaussian ? try GaussianPrior(mean: [0, 1], covariance: [[1, 0.3], [0.3, 2]])
             : IndependentPrior([.uniform(low: -2, high: 2), .logNormal(mu: 0, sigma: 0.5)])
         var rng = Philox(seed: 1)
         let theta = prior.sample(300, rng: &rng)
         var config = FlowConfiguration(kind)
         config.hiddenFeatures = 8; config.transforms = 2; config.embeddingFeatures = embedding
+        config.unboundedTheta = unbounded
         let npe = NPE(prior: prior, configuration: config)
         try npe.appendSimulations(theta: theta, x: theta.sin() + rng.normal([300, 2], std: 0.1))
         var training = NPE.defaultTraining
@@ -86,6 +88,29 @@ import HyloTasks
         let a = posterior.sample(500, x: Tensor([0.2, 0.4]), rng: &r1).samples
         let b = loaded.sample(500, x: Tensor([0.2, 0.4]), rng: &r2).samples
         #expect(a.scalars.elementsEqual(b.scalars) { $0.bitPattern == $1.bitPattern })
+    }
+}
+
+@Suite struct UnboundedThetaTests {
+    /// On the box [−2, 2] × [0, 1] an estimator in unbounded space is a density of θ: it integrates
+    /// to 1 over the box and every draw lies inside it.
+    @Test(arguments: [FlowConfiguration.Kind.nsf, .mdn])
+    func densityLivesOnTheSupport(kind: FlowConfiguration.Kind) {
+        let prior = IndependentPrior.boxUniform(low: [-2, 0], high: [2, 1])
+        var config = FlowConfiguration(kind)
+        config.hiddenFeatures = 16; config.transforms = 2; config.seed = 3; config.unboundedTheta = true
+        let flow = ConditionalFlow(parameterDimension: 2, contextDimension: 1, configuration: config, prior: prior)
+        var rng = Philox(seed: 2)
+        for p in flow.parameters { p.value.assignValues(p.value.scalars.map { $0 + 0.05 * rng.normal() }) }
+        flow.fitStandardization(theta: prior.sample(200, rng: &rng), context: rng.normal([200, 1]))
+        let n = 800
+        var points: [Double] = []
+        for i in 0..<n { for j in 0..<n { points += [-2 + 4 * (Double(i) + 0.5) / Double(n), (Double(j) + 0.5) / Double(n)] } }
+        let q = flow.logProb(Tensor(shape: [n * n, 2], scalars: points), context: Tensor.filled([n * n, 1], 0.3)).exp()
+        let integral = q.sum().scalar * 4 / Double(n * n)
+        #expect(abs(integral - 1) < 5e-3, "∫q = \(integral)")
+        let draws = flow.sample(2000, context: Tensor([0.3]), rng: &rng)
+        #expect(prior.contains(draws).allSatisfy { $0 })
     }
 }
 

@@ -21,6 +21,10 @@ public struct FlowConfiguration: Equatable, Sendable {
     public var bins = 10
     public var tailBound = 3.0
     public var components = 10
+    /// Whether θ is first mapped to unbounded space by the prior's bijection (sbibm's "automatic
+    /// transforms"): the estimator then learns log θ for a positive parameter, logit θ for a
+    /// bounded one, and its draws always lie inside the prior's support.
+    public var unboundedTheta = false
     /// An embedding network for x, trained jointly: an MLP (ReLU) from the z-scored x through
     /// `embeddingHiddenLayers` layers of `embeddingHiddenFeatures` units to `embeddingFeatures`
     /// summary features; 0 features means no embedding (x conditions the flow directly).
@@ -40,15 +44,20 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
     public let contextDimension: Int
     public private(set) var thetaScaling: Standardization
     public private(set) var contextScaling: Standardization
+    /// The prior's bijection to unbounded space, applied to θ before the z-scoring (with
+    /// `unboundedTheta`).
+    let support: SupportTransform?
     let layers: [FlowLayer]
     let mixture: MixtureDensityHead?
     let embedding: MLP?
 
     /// A new flow with weights (and, for MAF, permutations) drawn from `configuration.seed`; a
-    /// saved MAF passes its stored permutations.
+    /// saved MAF passes its stored permutations. With `unboundedTheta`, `prior` gives the bijection.
     public init(parameterDimension d: Int, contextDimension c: Int, configuration: FlowConfiguration = .init(),
-                permutations stored: [[Int]]? = nil) {
+                prior: Prior? = nil, permutations stored: [[Int]]? = nil) {
+        precondition(!configuration.unboundedTheta || prior?.dimension == d, "unboundedTheta needs the prior of θ")
         self.configuration = configuration
+        support = configuration.unboundedTheta ? prior.map(SupportTransform.init) : nil
         parameterDimension = d
         contextDimension = c
         var rng = Philox(seed: configuration.seed, stream: 0x666c_6f77)
@@ -86,7 +95,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
 
     /// Fits the z-scoring of θ and x to training data.
     public func fitStandardization(theta: Tensor, context x: Tensor) {
-        thetaScaling = Standardization(fitting: theta)
+        thetaScaling = Standardization(fitting: support?.forward(theta, x).0 ?? theta)
         contextScaling = Standardization(fitting: x)
     }
 
@@ -115,9 +124,15 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
         precondition(theta.rank == 2 && theta.shape[1] == parameterDimension && x.rank == 2 && x.shape[1] == contextDimension
                      && x.shape[0] == theta.shape[0], "logProb: θ \(theta.shape) and x \(x.shape) do not fit the flow")
         let c = conditioning(x)
-        var u = thetaScaling.apply(theta)
-        if let mixture { return mixture.logProb(u, c) + thetaScaling.logDetJacobian }
+        var u = theta
         var logDet = Tensor.filled([theta.shape[0]], thetaScaling.logDetJacobian)
+        if let support {
+            let (z, ld) = support.forward(theta, c)
+            u = z
+            logDet = logDet + ld
+        }
+        u = thetaScaling.apply(u)
+        if let mixture { return mixture.logProb(u, c) + logDet }
         for layer in layers {
             let (z, ld) = layer.forward(u, c)
             u = z
@@ -128,11 +143,17 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
 
     public func sample(_ n: Int, context x: Tensor, rng: inout Philox) -> Tensor {
         withoutGradients {
-            if let mixture { return thetaScaling.invert(mixture.sample(n, conditioning(x.reshaped([1, contextDimension])), rng: &rng)) }
+            let z: Tensor
             let c = conditioning(x.reshaped([1, contextDimension])).expand(to: [n, layerContextDimension])
-            var z = rng.normal([n, parameterDimension])
-            for layer in layers.reversed() { z = layer.inverse(z, c) }
-            return thetaScaling.invert(z)
+            if let mixture {
+                z = mixture.sample(n, c.slice(axis: 0, start: 0, end: 1), rng: &rng)
+            } else {
+                var u = rng.normal([n, parameterDimension])
+                for layer in layers.reversed() { u = layer.inverse(u, c) }
+                z = u
+            }
+            let theta = thetaScaling.invert(z)
+            return support?.inverse(theta, c) ?? theta
         }
     }
 
@@ -144,7 +165,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
             "context_dimension": String(contextDimension), "hidden_features": String(configuration.hiddenFeatures),
             "transforms": String(configuration.transforms), "blocks": String(configuration.blocks),
             "bins": String(configuration.bins), "tail_bound": String(configuration.tailBound),
-            "components": String(configuration.components),
+            "components": String(configuration.components), "unbounded_theta": String(configuration.unboundedTheta),
             "embedding_features": String(configuration.embeddingFeatures),
             "embedding_hidden_features": String(configuration.embeddingHiddenFeatures),
             "embedding_hidden_layers": String(configuration.embeddingHiddenLayers),

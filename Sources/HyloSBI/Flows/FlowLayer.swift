@@ -24,6 +24,19 @@ final class Permutation: FlowLayer {
     func inverse(_ z: Tensor, _ c: Tensor) -> Tensor { z.selectColumns(inverseOrder) }
 }
 
+/// A prior's bijection from its support to unbounded space, θ ↦ z, as a flow layer without
+/// parameters: log |det ∂z/∂θ| = −log |det ∂θ/∂z| at z.
+final class SupportTransform: FlowLayer {
+    let prior: Prior
+    init(_ prior: Prior) { self.prior = prior }
+    var namedParameters: [(name: String, parameter: Parameter)] { [] }
+    func forward(_ u: Tensor, _ c: Tensor) -> (Tensor, Tensor) {
+        let z = prior.toUnbounded(u)
+        return (z, -prior.logDetJacobianFromUnbounded(z))
+    }
+    func inverse(_ z: Tensor, _ c: Tensor) -> Tensor { prior.fromUnbounded(z) }
+}
+
 extension Tensor {
     /// Columns of a matrix picked by index: column j of the result is column `columns[j]`.
     func selectColumns(_ columns: [Int]) -> Tensor {

@@ -3,13 +3,13 @@ import HyloNN
 
 /// A rational-quadratic spline coupling transform (Durkan et al. 2019), as in sbi's `nsf`: the
 /// features are split by an alternating mask; the spline parameters of the transformed features
-/// come from a residual network (ReLU) of the untouched features and the context. With a single
-/// feature the network sees the context only. The network's output layer starts at zero, which
-/// (with the derivative offset in `RationalQuadraticSpline`) makes an untrained transform the
-/// identity.
+/// come from a context-gated residual network of the untouched features and the context. With a
+/// single feature the network sees the context only. The network's output layer starts at zero,
+/// which (with the derivative offset in `RationalQuadraticSpline`) makes an untrained transform
+/// the identity.
 final class SplineCouplingTransform: FlowLayer {
     let identity: [Int], transformed: [Int]
-    let conditioner: MLP
+    let conditioner: ContextGatedResidualNet
     let bins: Int
     let bound: Double
 
@@ -20,9 +20,8 @@ final class SplineCouplingTransform: FlowLayer {
         identity = d == 1 ? [] : all.filter { ($0 % 2 == 0) != even }
         self.bins = bins
         bound = tailBound
-        conditioner = MLP(.init(widths: [identity.count + c] + Array(repeating: h, count: blocks + 1)
-                                    + [transformed.count * (3 * bins - 1)], activation: .relu, residual: true, initializer: .xavierUniform,
-                                outputInitializer: .zeros, identityResidualBlocks: true), rng: &rng)
+        conditioner = ContextGatedResidualNet(inputs: identity.count, contextFeatures: c, hiddenFeatures: h, blocks: blocks,
+                                              outputs: transformed.count * (3 * bins - 1), rng: &rng)
     }
 
     var namedParameters: [(name: String, parameter: Parameter)] { collect([("conditioner", conditioner)]) }
@@ -30,8 +29,7 @@ final class SplineCouplingTransform: FlowLayer {
     /// (widths, heights, derivatives) for every (row, transformed feature), flattened to rows.
     private func splineParameters(_ u: Tensor, _ c: Tensor) -> (Tensor, Tensor, Tensor) {
         let n = u.shape[0], k = bins
-        let input = identity.isEmpty ? c : Tensor.concatenate([u.selectColumns(identity), c], axis: 1)
-        let p = conditioner(input).reshaped([n * transformed.count, 3 * k - 1])
+        let p = conditioner(identity.isEmpty ? nil : u.selectColumns(identity), c).reshaped([n * transformed.count, 3 * k - 1])
         return (p.slice(axis: 1, start: 0, end: k), p.slice(axis: 1, start: k, end: 2 * k),
                 p.slice(axis: 1, start: 2 * k, end: 3 * k - 1))
     }

@@ -87,7 +87,7 @@ public final class NPE {
         let xT = Tensor(shape: [x.count, c], scalars: x.flatMap { $0 })
         let flow: ConditionalFlow
         if let existing = estimator { flow = existing } else {
-            flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: configuration)
+            flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: configuration, prior: prior)
             flow.fitStandardization(theta: thetaT, context: xT)
             estimator = flow
         }

@@ -37,6 +37,7 @@ extension Posterior {
         config.blocks = try int("blocks", in: 1...64)
         config.bins = try int("bins", in: 1...1024)
         if kind == .mdn { config.components = try int("components", in: 1...1024) }
+        config.unboundedTheta = ck.metadata["unbounded_theta"] == "true"
         config.embeddingFeatures = try int("embedding_features", in: 0...65536)
         config.embeddingHiddenFeatures = try int("embedding_hidden_features", in: 1...65536)
         config.embeddingHiddenLayers = try int("embedding_hidden_layers", in: 0...64)
@@ -57,14 +58,15 @@ extension Posterior {
             guard let t = values[name], t.shape == shape else { throw CheckpointError.inconsistent("'\(name)' is missing or not of shape \(shape)") }
             return t
         }
-        let flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: config, permutations: permutations)
+        let prior = try PriorCoding.decode(ck.metadata, values)
+        guard prior.dimension == d else { throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the estimator \(d)") }
+        let flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: config, prior: prior,
+                                   permutations: permutations)
         var weights: [String: Tensor] = [:]
         for (name, t) in values where name.hasPrefix("estimator.") { weights[String(name.dropFirst("estimator.".count))] = t }
         do { try flow.loadStateDict(weights) } catch { throw CheckpointError.inconsistent("\(error)") }
         flow.setStandardization(theta: Standardization(mean: try tensor("estimator.theta_mean", [d]), std: try tensor("estimator.theta_std", [d])),
                                 context: Standardization(mean: try tensor("estimator.x_mean", [c]), std: try tensor("estimator.x_std", [c])))
-        let prior = try PriorCoding.decode(ck.metadata, values)
-        guard prior.dimension == d else { throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the estimator \(d)") }
         return Posterior(estimator: flow, prior: prior)
     }
 }

@@ -254,7 +254,8 @@ class NPE(Handle):
 
     Keywords are the options of hylo_npe_create: density_estimator ("maf", "nsf" or "mdn"),
     hidden_features (50), num_transforms (5), num_blocks (2), num_bins (10, nsf), tail_bound (3, nsf),
-    num_components (10, mdn), embedding_features (0), seed (0).
+    num_components (10, mdn), unbounded_theta (False: learn θ in the prior's unbounded space),
+    embedding_features (0), seed (0).
     """
 
     _free = lib.hylo_npe_free
