@@ -595,7 +595,9 @@ hylo_status hylo_hybrid_set_parameters(hylo_hybrid *model, const double *paramet
  * "lbfgs_iterations" int (100), "train_physics" int 0/1 (1: estimate p jointly), "weight_decay"
  * (0: L2 on φ), "network_penalty" (0: + w·mean‖g‖² along the trajectories), "aphynity" int 0/1
  * (0; 1: minimize mean‖g‖² subject to fitting the data, by the method of multipliers, with
- * "aphynity_initial_multiplier" (1), "aphynity_step" (1), "aphynity_update_every" int (10)).
+ * "aphynity_initial_multiplier" (1), "aphynity_step" (1), "aphynity_update_every" int (10)),
+ * "orthogonality_penalty" (0: + w·mean⟨f_physics, g⟩², physics and network should not overlap),
+ * "physics_fit_weight" (0: + w·MSE of the physics integrated alone, which should fit too).
  * The progress callback gets stage "adam" or "lbfgs"; cancelling keeps the parameters reached.
  * Since 0.1.
  */

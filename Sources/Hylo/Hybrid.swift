@@ -109,6 +109,8 @@ public func hylo_hybrid_train(_ model: OpaquePointer?, _ opts: OpaquePointer?, _
         training.aphynityInitialMultiplier = try o.double("aphynity_initial_multiplier", default: 1, in: 0...1e12)
         training.aphynityStep = try o.double("aphynity_step", default: 1, in: 0...1e12)
         training.aphynityUpdateEvery = try o.int("aphynity_update_every", default: 10, in: 1...1_000_000)
+        training.orthogonalityPenalty = try o.double("orthogonality_penalty", default: 0, in: 0...1e12)
+        training.physicsFitWeight = try o.double("physics_fit_weight", default: 0, in: 0...1e12)
         try o.finish()
         guard t0.isFinite else { throw HyloError(HYLO_E_NOT_FINITE, "t0 is \(t0)") }
         try Check.positive(numTrajectories, "num_trajectories", max: 1 << 24)

@@ -63,7 +63,7 @@ func solving<R>(_ body: () throws -> R) throws -> R {
 extension HyloError {
     init(_ e: ODEError) {
         switch e {
-        case .callbackAborted: self.init(HYLO_E_CALLBACK, e.description)
+        case .callbackAborted, .illegalState: self.init(HYLO_E_CALLBACK, e.description)
         case .invalidArgument(let m): self.init(HYLO_E_INVALID_ARGUMENT, m)
         case .stepSizeTooSmall, .tooManySteps, .nonFinite: self.init(HYLO_E_NUMERICAL, e.description)
         }

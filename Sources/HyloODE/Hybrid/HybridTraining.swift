@@ -33,6 +33,14 @@ public struct HybridTraining: Sendable {
     public var aphynityInitialMultiplier = 1.0
     public var aphynityStep = 1.0
     public var aphynityUpdateEvery = 10
+    /// Grey-box regularizer "physics and network should not overlap": adds
+    /// `w · mean ⟨f_physics(y), g(y)⟩²` along the fitted trajectories, so the network cannot take
+    /// over a direction the physics already explains.
+    public var orthogonalityPenalty = 0.0
+    /// Grey-box regularizer "the physics alone should fit": adds `w ·` the mean squared error of the
+    /// physics model integrated without the network, whose gradient reaches only the physical
+    /// parameters; it keeps them close to their physics-only fit.
+    public var physicsFitWeight = 0.0
 
     public init() {}
 }
@@ -63,6 +71,13 @@ public func trainHybrid(_ system: HybridSystem, data: [TrajectoryData], initialP
     for d in data { try d.validate(dimension: system.dimension) }
     if let w = options.componentWeights, w.count != system.dimension || w.contains(where: { !($0 >= 0 && $0.isFinite) }) {
         throw ODEError.invalidArgument("component weights must be \(system.dimension) finite values ≥ 0")
+    }
+    for (name, w) in [("orthogonality penalty", options.orthogonalityPenalty), ("physics-fit weight", options.physicsFitWeight)]
+    where !(w >= 0 && w.isFinite) {
+        throw ODEError.invalidArgument("the \(name) must be finite and ≥ 0, got \(w)")
+    }
+    if system.physics == nil && (options.orthogonalityPenalty > 0 || options.physicsFitWeight > 0) {
+        throw ODEError.invalidArgument("the orthogonality penalty and the physics-fit weight need a physics model")
     }
     let objective = HybridObjective(system: system, data: data, options: options)
     let trainable: [Int] = options.trainPhysics ? Array(0..<system.parameterCount)
@@ -126,7 +141,7 @@ struct HybridObjective {
         let dataWeight = options.aphynity ? multiplier : 1
         let normWeight = options.aphynity ? 1 : options.networkPenalty
         var total = [Double](repeating: 0, count: p.count)
-        var dataLoss = 0.0, networkNorm = 0.0
+        var dataLoss = 0.0, networkNorm = 0.0, overlap = 0.0
         for trajectory in data {
             var direct = [Double](repeating: 0, count: p.count)
             let result = try gradient(system, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
@@ -143,10 +158,20 @@ struct HybridObjective {
                     if normWeight > 0 {
                         system.networkVJP(y, p, cotangent: g.map { normWeight * 2 * $0 / points }, yBar: &cotangents[k], pBar: &direct)
                     }
+                    if options.orthogonalityPenalty > 0 {
+                        overlap += try addOverlapGradient(t: trajectory.times[k], y: y, g: g, p: p, points: points,
+                                                          yBar: &cotangents[k], pBar: &direct)
+                    }
                 }
                 return cotangents
             }
             for k in 0..<p.count { total[k] += result.parameters[k] + direct[k] }
+        }
+        var physicsLoss = 0.0
+        if options.physicsFitWeight > 0, let physics = system.physics {
+            let (loss, gradient) = try physicsOnlyFit(physics, Array(p[0..<physics.parameterCount]), observed: observed)
+            physicsLoss = loss
+            for k in 0..<gradient.count { total[k] += options.physicsFitWeight * gradient[k] }
         }
         var decay = 0.0
         if options.weightDecay > 0 {
@@ -155,7 +180,48 @@ struct HybridObjective {
                 total[k] += 2 * options.weightDecay * p[k]
             }
         }
-        return Value(total: dataWeight * dataLoss + normWeight * networkNorm + decay, gradient: total, dataLoss: dataLoss,
-                     networkNorm: networkNorm)
+        return Value(total: dataWeight * dataLoss + normWeight * networkNorm + decay + options.orthogonalityPenalty * overlap
+                        + options.physicsFitWeight * physicsLoss,
+                     gradient: total, dataLoss: dataLoss, networkNorm: networkNorm)
+    }
+
+    /// `mean ⟨f, g⟩²`'s share at one point, and its gradient: with s = ⟨f, g⟩, the cotangent
+    /// 2 w s / N goes to the physics as g and to the network as f.
+    private func addOverlapGradient(t: Double, y: [Double], g: [Double], p: [Double], points: Double,
+                                    yBar: inout [Double], pBar: inout [Double]) throws -> Double {
+        guard let physics = system.physics else { return 0 }
+        let physical = Array(p[0..<physics.parameterCount])
+        var f = [Double](repeating: 0, count: system.dimension)
+        guard try physics.rhs(t, y, physical, into: &f) else { throw ODEError.illegalState(t: t) }
+        let overlap = zip(f, g).reduce(0) { $0 + $1.0 * $1.1 }
+        let scale = options.orthogonalityPenalty * 2 * overlap / points
+        var physicsBar = [Double](repeating: 0, count: physical.count)
+        guard try physics.vjp(t, y, physical, cotangent: g.map { scale * $0 }, addingTo: &yBar, &physicsBar) else {
+            throw ODEError.illegalState(t: t)
+        }
+        for k in 0..<physicsBar.count { pBar[k] += physicsBar[k] }
+        system.networkVJP(y, p, cotangent: f.map { scale * $0 }, yBar: &yBar, pBar: &pBar)
+        return overlap * overlap / points
+    }
+
+    /// The mean squared error of the physics alone over all trajectories and its gradient with
+    /// respect to the physical parameters.
+    private func physicsOnlyFit(_ physics: ODESystem, _ p: [Double], observed: Double) throws -> (Double, [Double]) {
+        var loss = 0.0, total = [Double](repeating: 0, count: p.count)
+        for trajectory in data {
+            let result = try gradient(physics, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
+                                      options: options.solver, method: options.gradient) { solution in
+                solution.states.enumerated().map { k, y in
+                    (0..<y.count).map { i in
+                        guard trajectory.observed(k, i) else { return 0 }
+                        let r = y[i] - trajectory.observations[k][i], w = options.componentWeights?[i] ?? 1
+                        loss += w * r * r / observed
+                        return 2 * w * r / observed
+                    }
+                }
+            }
+            for k in 0..<p.count { total[k] += result.parameters[k] }
+        }
+        return (loss, total)
     }
 }

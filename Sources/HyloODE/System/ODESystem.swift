@@ -39,11 +39,14 @@ public enum ODEError: Error, CustomStringConvertible, Equatable {
     case stepSizeTooSmall(t: Double, h: Double)
     case tooManySteps(t: Double, steps: Int)
     case nonFinite(t: Double)
+    /// The right-hand side called a state illegal outside a step that could be retried.
+    case illegalState(t: Double)
     case invalidArgument(String)
 
     public var description: String {
         switch self {
         case let .callbackAborted(code, t): "the right-hand side aborted with code \(code) at t = \(t)"
+        case let .illegalState(t): "the right-hand side called the state at t = \(t) illegal where no step could be retried"
         case let .stepSizeTooSmall(t, h):
             "the step size fell to \(h) at t = \(t) (illegal states, a singularity or a stiff problem: try a stiff method, looser tolerances or a smaller min_step)"
         case let .tooManySteps(t, steps): "reached max_steps = \(steps) at t = \(t); raise max_steps or use a stiff method"

@@ -213,3 +213,19 @@ def test_vectorized_simulator():
     ok = ~np.isnan(x[:, 0])
     np.testing.assert_array_equal(x[ok], 2 * theta[ok])
     assert (~ok).sum() == (theta[:, 0] > 0.9).sum()
+
+
+def test_unbounded_theta_keeps_every_draw_in_the_support():
+    # a positive rate with a log-normal prior: learned as log θ, so no draw is rejected
+    prior = sbi.Independent([("lognormal", -1.0, 0.5), ("uniform", 0.0, 1.0)])
+
+    def noisy(theta, rng):
+        return np.log(theta) + 0.1 * rng.normal(size=theta.shape)
+
+    theta, x = sbi.simulate(noisy, prior, 2000, seed=4)
+    npe = sbi.NPE(prior, density_estimator="nsf", num_transforms=2, unbounded_theta=True)
+    posterior = npe.append_simulations(theta, x).train(max_num_epochs=20)
+    samples = posterior.sample((2000,), x=[np.log(0.4), np.log(0.5)], seed=1)
+    assert posterior.acceptance_rate == 1.0
+    assert (samples > 0).all() and (samples[:, 1] < 1).all()
+    np.testing.assert_allclose(np.median(samples, 0), [0.4, 0.5], rtol=0.15)
