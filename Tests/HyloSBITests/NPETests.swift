@@ -10,7 +10,7 @@ import HyloTasks
     /// posterior is N(x / 2, 0.05 I).
     /// MAF: on this small 3-D problem NSF (like sbi's own NSF, checked) inflates the posterior
     /// variance by ~30 %; NSF's accuracy is tested on two moons below. An MDN holds the Gaussian
-    /// posterior exactly.
+    /// posterior exactly (3 components and sbi's learning rate: more overfit this small data set).
     @Test(arguments: [FlowConfiguration.Kind.maf, .mdn])
     func gaussianLinearPosteriorMatchesTheAnalyticOne(kind: FlowConfiguration.Kind) throws {
         let d = 3
@@ -22,13 +22,13 @@ import HyloTasks
             return 0
         }
         var config = FlowConfiguration(kind)
-        config.hiddenFeatures = 32; config.transforms = 3
+        config.hiddenFeatures = 32; config.transforms = 3; config.components = 3
         let npe = NPE(prior: prior, configuration: config)
         try npe.appendSimulations(theta: sims.theta, x: sims.x)
         var training = NPE.defaultTraining
-        training.maxEpochs = 150; training.learningRate = 2e-3
+        training.maxEpochs = 150; training.learningRate = kind == .mdn ? 5e-4 : 2e-3
         let result = try npe.train(training)
-        #expect(result.epochs > 5)
+        #expect(result.epochs > 5, "\(result.epochs) epochs")
 
         let xo = Tensor([0.3, -0.2, 0.1])
         let (samples, report) = try npe.posterior().sample(4000, x: xo, rng: &rng)
