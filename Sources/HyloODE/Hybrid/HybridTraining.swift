@@ -135,7 +135,6 @@ struct HybridObjective {
     struct Value { var total: Double; var gradient: [Double]; var dataLoss: Double; var networkNorm: Double }
 
     func evaluate(_ p: [Double], multiplier: Double) throws -> Value {
-        let d = system.dimension
         let observed = Double(data.reduce(0) { $0 + $1.observedCount })
         let points = Double(data.reduce(0) { $0 + $1.times.count })
         let dataWeight = options.aphynity ? multiplier : 1
@@ -146,13 +145,8 @@ struct HybridObjective {
             var direct = [Double](repeating: 0, count: p.count)
             let result = try gradient(system, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
                                       options: options.solver, method: options.gradient) { solution in
-                var cotangents = [[Double]](repeating: Array(repeating: 0, count: d), count: trajectory.times.count)
+                var cotangents = misfit(trajectory, solution.states, observed: observed, weight: dataWeight, into: &dataLoss)
                 for (k, y) in solution.states.enumerated() {
-                    for i in 0..<d where trajectory.observed(k, i) {
-                        let r = y[i] - trajectory.observations[k][i], w = options.componentWeights?[i] ?? 1
-                        dataLoss += w * r * r / observed
-                        cotangents[k][i] += dataWeight * 2 * w * r / observed
-                    }
                     let g = system.networkTerm(y, p)
                     networkNorm += g.reduce(0) { $0 + $1 * $1 } / points
                     if normWeight > 0 {
@@ -185,6 +179,21 @@ struct HybridObjective {
                      gradient: total, dataLoss: dataLoss, networkNorm: networkNorm)
     }
 
+    /// Adds the (component-weighted) squared errors of the observed values of one trajectory,
+    /// divided by the `observed` count of all trajectories, to `loss`; returns their cotangents
+    /// with respect to `states`, times `weight`.
+    private func misfit(_ trajectory: TrajectoryData, _ states: [[Double]], observed: Double, weight: Double,
+                        into loss: inout Double) -> [[Double]] {
+        states.enumerated().map { k, y in
+            (0..<y.count).map { i in
+                guard trajectory.observed(k, i) else { return 0 }
+                let r = y[i] - trajectory.observations[k][i], w = options.componentWeights?[i] ?? 1
+                loss += w * r * r / observed
+                return weight * 2 * w * r / observed
+            }
+        }
+    }
+
     /// `mean ⟨f, g⟩²`'s share at one point, and its gradient: with s = ⟨f, g⟩, the cotangent
     /// 2 w s / N goes to the physics as g and to the network as f.
     private func addOverlapGradient(t: Double, y: [Double], g: [Double], p: [Double], points: Double,
@@ -211,14 +220,7 @@ struct HybridObjective {
         for trajectory in data {
             let result = try gradient(physics, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
                                       options: options.solver, method: options.gradient) { solution in
-                solution.states.enumerated().map { k, y in
-                    (0..<y.count).map { i in
-                        guard trajectory.observed(k, i) else { return 0 }
-                        let r = y[i] - trajectory.observations[k][i], w = options.componentWeights?[i] ?? 1
-                        loss += w * r * r / observed
-                        return 2 * w * r / observed
-                    }
-                }
+                misfit(trajectory, solution.states, observed: observed, weight: 1, into: &loss)
             }
             for k in 0..<p.count { total[k] += result.parameters[k] }
         }

@@ -143,17 +143,17 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
 
     public func sample(_ n: Int, context x: Tensor, rng: inout Philox) -> Tensor {
         withoutGradients {
-            let z: Tensor
-            let c = conditioning(x.reshaped([1, contextDimension])).expand(to: [n, layerContextDimension])
+            let context = conditioning(x.reshaped([1, contextDimension]))
+            var z: Tensor
             if let mixture {
-                z = mixture.sample(n, c.slice(axis: 0, start: 0, end: 1), rng: &rng)
+                z = mixture.sample(n, context, rng: &rng)
             } else {
-                var u = rng.normal([n, parameterDimension])
-                for layer in layers.reversed() { u = layer.inverse(u, c) }
-                z = u
+                let c = context.expand(to: [n, layerContextDimension])
+                z = rng.normal([n, parameterDimension])
+                for layer in layers.reversed() { z = layer.inverse(z, c) }
             }
             let theta = thetaScaling.invert(z)
-            return support?.inverse(theta, c) ?? theta
+            return support?.inverse(theta, context) ?? theta
         }
     }
 
