@@ -38,14 +38,16 @@ let package = Package(
         .target(name: "HyloNN", dependencies: ["HyloCore"], swiftSettings: swift5),
         .target(name: "HyloSBI", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloODE", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .target(name: "HyloPINN", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloTasks", dependencies: ["HyloSBI", "HyloODE"], swiftSettings: swift5),
         .target(
-            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
+            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloPINN", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
-        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloTasks"], swiftSettings: swift5),
+        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloPINN", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloODETests", dependencies: ["HyloODE", "HyloNN"], swiftSettings: swift5),
+        .testTarget(name: "HyloPINNTests", dependencies: ["HyloPINN", "HyloTasks"], swiftSettings: swift5),
     ]
 )

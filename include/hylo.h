@@ -683,6 +683,114 @@ hylo_status hylo_posterior_tarp(const hylo_posterior *posterior, const double *t
                                 size_t dim_x, size_t num_samples, const double *levels, size_t n_levels,
                                 uint64_t seed, double *ecp, double *atc, double *ks_pvalue);
 
+/* ---------------------------------------------------------------------------------------------
+ * Physics-informed neural networks (PINNs)
+ *
+ * A hylo_pde describes a problem by expressions: residuals over the fields, their derivatives
+ * and the coordinates, e.g. "u_t + u*u_x - nu*u_xx". Names: coordinates are single letters other
+ * than n; a derivative is the field name, '_' and one or two coordinate letters (u_x, u_xx, u_xt;
+ * up to second order); u_n is the outward normal derivative (boundary conditions only); pi;
+ * named constants and unknown coefficients. Operators + - * / ^ (also **), functions sin cos tan
+ * exp log sqrt tanh sinh cosh abs sigmoid softplus silu gelu. Every call that adds an expression
+ * checks it at once; a syntax error's message points at the offending character. Declare
+ * constants and coefficients before the expressions that use them.
+ *
+ * A hylo_pinn is a network for the fields of a problem (a copy of it), trained on points drawn
+ * from the domain with value, first and second input derivatives by Taylor mode (forward jets).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct hylo_pde hylo_pde;
+typedef struct hylo_pinn hylo_pinn;
+
+/**
+ * A problem over the box lower[k] ≤ coordinate k ≤ upper[k] (num_coordinates entries each).
+ * coordinates and fields are comma-separated names ("x,t" and "u" or "u,v"); time names the time
+ * coordinate or is NULL (then the spatial boundary excludes its faces, and "t=t0" is where
+ * initial conditions live). Since 0.1.
+ */
+hylo_status hylo_pde_create(const char *coordinates, const char *fields, const double *lower, const double *upper,
+                            size_t num_coordinates, const char *time, hylo_pde **out);
+/** Frees the problem (NULL is ignored). Since 0.1. */
+void hylo_pde_free(hylo_pde *pde);
+/** Makes coordinates x and y (names) fill the disk of centre (cx, cy) and radius r instead of their
+ *  box; its boundary is the region "boundary". Since 0.1. */
+hylo_status hylo_pde_set_disk(hylo_pde *pde, const char *x, const char *y, double cx, double cy, double radius);
+/** A named constant usable in every expression. Since 0.1. */
+hylo_status hylo_pde_set_constant(hylo_pde *pde, const char *name, double value);
+/** An unknown coefficient (inverse problems), estimated with the network from `initial`. Since 0.1. */
+hylo_status hylo_pde_add_coefficient(hylo_pde *pde, const char *name, double initial);
+/** A residual that must vanish in the interior. Since 0.1. */
+hylo_status hylo_pde_add_equation(hylo_pde *pde, const char *residual);
+/**
+ * A residual that must vanish on a region, weighted by weight (≥ 0) in the loss. region is
+ * "boundary" (the spatial boundary at all times), "interior", or "<coordinate>=<value>", a face
+ * where the coordinate is at one of its bounds (the value may be an expression of numbers, pi and
+ * constants: "x=-1", "t=0"). Dirichlet: "u - g"; Neumann: "u_n - g"; Robin: "a*u + b*u_n - g";
+ * initial: region "t=0". Since 0.1.
+ */
+hylo_status hylo_pde_add_condition(hylo_pde *pde, const char *region, const char *residual, double weight);
+/** Periodicity in a coordinate: hard = 1 builds it into the network (exact, by a periodic input
+ *  embedding); hard = 0 matches values and first derivatives across the faces in the loss. Since 0.1. */
+hylo_status hylo_pde_set_periodic(hylo_pde *pde, const char *coordinate, int32_t hard);
+/** A hard constraint: field = expression of the coordinates, constants and N (the network's raw
+ *  output for that field), e.g. "-sin(pi*x) + t*(1 - x^2)*N" satisfies u(0,x) = -sin(pi x) and
+ *  u(t,±1) = 0 exactly. Since 0.1. */
+hylo_status hylo_pde_set_output_transform(hylo_pde *pde, const char *field, const char *expression);
+/** Observations of a field: points is n × num_coordinates, values n; weighted in the loss. Since 0.1. */
+hylo_status hylo_pde_add_observations(hylo_pde *pde, const char *field, const double *points, const double *values,
+                                      size_t n, double weight);
+
+/**
+ * A PINN for a copy of `pde`. Options (default): "hidden_layers" int (4), "hidden_features" int
+ * (50), "activation" (tanh: tanh, sin, sigmoid, softplus, silu, gelu), "architecture" (mlp,
+ * modified_mlp), "fourier_features" int (0: none; else that many random Fourier features of
+ * scale "fourier_scale" (1)), "weight_factorization" int 0/1 (0; random weight factorization with
+ * "rwf_mean" (1) and "rwf_std" (0.1)), "seed" int (0). Since 0.1.
+ */
+hylo_status hylo_pinn_create(const hylo_pde *pde, const hylo_options *opts, hylo_pinn **out);
+/** Frees the PINN (NULL is ignored). Since 0.1. */
+void hylo_pinn_free(hylo_pinn *pinn);
+
+/**
+ * Trains the network and the unknown coefficients: Adam, then L-BFGS on the final points.
+ * Options (default): "adam_iterations" int (5000), "learning_rate" (1e-3), "learning_rate_decay"
+ * (0.9 per "decay_steps" int (2000), continuously), "lbfgs_iterations" int (0),
+ * "collocation_points" int (10000), "boundary_points" int (1000, per condition), "sampling"
+ * (sobol: sobol, lhs, uniform), "loss_weighting" (fixed: fixed, grad_norm — weights balanced by
+ * gradient norms every "weight_update_every" int (1000) iterations), "causal_chunks" int (0: off;
+ * causal weighting over that many time slabs with tolerance "causal_tolerance" (1)),
+ * "refinement" (none: none, resample, rar_d, rar_g — every "refine_every" int (1000) iterations:
+ * fresh points; RAR-D with "rar_k" (1) and "rar_c" (1); RAR-G adding "rar_count" int (100) points),
+ * "seed" int (0). The progress callback gets stage "adam" or "lbfgs"; hylo_pinn_loss_terms may be
+ * called from it. Cancelling keeps the parameters reached and returns HYLO_E_CANCELLED; a loss
+ * that becomes NaN returns HYLO_E_NUMERICAL. Since 0.1.
+ */
+hylo_status hylo_pinn_train(hylo_pinn *pinn, const hylo_options *opts, hylo_progress_fn progress, void *progress_data);
+
+/** The number of coordinates, fields and unknown coefficients (any may be NULL). Since 0.1. */
+hylo_status hylo_pinn_sizes(const hylo_pinn *pinn, size_t *num_coordinates, size_t *num_fields,
+                            size_t *num_coefficients);
+/** The number of loss terms (equations, conditions, soft periodicity, observations). Since 0.1. */
+hylo_status hylo_pinn_num_loss_terms(const hylo_pinn *pinn, size_t *out);
+/** The name of loss term `index` ("equation 0", "condition 1 (t=0)" …) as a NUL-terminated string
+ *  in buffer (capacity bytes). Since 0.1. */
+hylo_status hylo_pinn_loss_term_name(const hylo_pinn *pinn, size_t index, char *buffer, size_t capacity);
+/** The latest unweighted value of every loss term (capacity ≥ their number); NaN before training. Since 0.1. */
+hylo_status hylo_pinn_loss_terms(const hylo_pinn *pinn, double *out, size_t capacity);
+/** The last training's weighted loss, L-BFGS iterations and stop reason (gradient_tolerance,
+ *  function_tolerance, max_iterations, line_search_failed, cancelled; "none" if L-BFGS did not
+ *  run) into reason (capacity bytes); any may be NULL. HYLO_E_STATE before training. Since 0.1. */
+hylo_status hylo_pinn_training_result(const hylo_pinn *pinn, double *loss, int64_t *lbfgs_iterations, char *reason,
+                                      size_t capacity);
+/** The fields at n points (n × num_coordinates): out is n × num_fields. Since 0.1. */
+hylo_status hylo_pinn_evaluate(const hylo_pinn *pinn, const double *points, size_t n, double *out);
+/** The current unknown coefficients, in declaration order (capacity ≥ their number). Since 0.1. */
+hylo_status hylo_pinn_coefficients(const hylo_pinn *pinn, double *out, size_t capacity);
+/** Saves the network, coefficients and problem (not its observations). Since 0.1. */
+hylo_status hylo_pinn_save(const hylo_pinn *pinn, const char *path);
+/** Loads a PINN saved by hylo_pinn_save; it evaluates bit-identically. Since 0.1. */
+hylo_status hylo_pinn_load(const char *path, hylo_pinn **out);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -239,9 +239,6 @@ public func hylo_sparse_regression_terms(_ dim: Int, _ degree: Int, _ index: Int
         numTerms?.pointee = names.count
         guard let name else { return }
         guard (0..<names.count).contains(index) else { throw HyloError.invalid("index \(UInt(bitPattern: index)) is not below \(names.count)") }
-        let bytes = Array(names[index].utf8)
-        guard capacity > bytes.count else { throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); the name needs \(bytes.count + 1) bytes") }
-        for (i, b) in bytes.enumerated() { name[i] = CChar(bitPattern: b) }
-        name[bytes.count] = 0
+        try copyCString(names[index], to: name, capacity: capacity)
     }
 }

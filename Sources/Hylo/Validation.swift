@@ -43,6 +43,15 @@ enum Check {
     }
 }
 
+/// Copies `text` into a caller's buffer of `capacity` bytes, NUL-terminated.
+func copyCString(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, capacity: Int) throws {
+    let buffer = try Check.pointer(buffer, "buffer")
+    let bytes = Array(text.utf8)
+    guard capacity > bytes.count else { throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); the text needs \(bytes.count + 1) bytes") }
+    for (i, b) in bytes.enumerated() { buffer[i] = CChar(bitPattern: b) }
+    buffer[bytes.count] = 0
+}
+
 /// Retains a Swift object behind an opaque C handle.
 enum Handle {
     static func make<T: AnyObject>(_ object: T) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(object).toOpaque()) }

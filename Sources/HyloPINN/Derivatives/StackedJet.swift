@@ -1,0 +1,63 @@
+import HyloCore
+
+/// A jet with every component materialized and stacked along a leading axis, `[S, n, width]`:
+/// slice 0 the value, then the first derivatives in `plan.firstOrder` order, then the second
+/// derivatives in `plan.secondOrder` order. A dense layer is then one matrix product and a
+/// `tanh`/`sin` layer one fused kernel (`Tensor.taylorActivation`).
+struct StackedJet {
+    let plan: DerivativePlan
+    var stack: Tensor
+
+    var slices: Int { 1 + plan.firstOrder.count + plan.secondOrder.count }
+
+    init(_ jet: Jet) {
+        plan = jet.plan
+        let shape = jet.value.shape
+        func full(_ t: Tensor?) -> Tensor {
+            guard let t else { return Tensor.zeros(shape) }
+            return t.shape == shape ? t : t.expand(to: shape)
+        }
+        let parts = [jet.value] + plan.firstOrder.map { full(jet.first[$0]) } + jet.second.map(full)
+        stack = parts.count == 1 ? jet.value.unsqueezed(0) : Tensor.stack(parts, axis: 0)
+    }
+
+    /// The components as a `Jet` (derivatives that are not carried stay `nil`).
+    var jet: Jet {
+        let s = slices
+        func slice(_ k: Int) -> Tensor {
+            let t = s == 1 ? stack : stack.slice(axis: 0, start: k, end: k + 1)
+            return t.reshaped(Array(stack.shape.dropFirst()))
+        }
+        var jet = Jet(plan: plan, value: slice(0))
+        for (i, k) in plan.firstOrder.enumerated() { jet.first[k] = slice(1 + i) }
+        for p in plan.secondOrder.indices { jet.second[p] = slice(1 + plan.firstOrder.count + p) }
+        return jet
+    }
+
+    /// `x W + b`, the bias added to the value slice only.
+    func linear(_ weight: Tensor, _ bias: Tensor) -> StackedJet {
+        let (s, n, k) = (stack.shape[0], stack.shape[1], stack.shape[2])
+        let product = Tensor.matmul(stack.reshaped([s * n, k]), weight).reshaped([s, n, weight.shape[1]])
+        let shift = s == 1 ? bias.reshaped([1, 1, bias.count])
+            : Tensor.concatenate([bias.reshaped([1, 1, bias.count]), Tensor.zeros([s - 1, 1, bias.count])], axis: 0)
+        var out = self
+        out.stack = product + shift
+        return out
+    }
+
+    /// σ applied elementwise: fused for tanh and sin when derivatives are carried, else through `Jet`.
+    func applying(_ f: Function) -> StackedJet {
+        let fused: TaylorActivation? = f == .tanh ? .tanh : (f == .sin ? .sin : nil)
+        var out = self
+        if slices == 1 {
+            out.stack = f.value(stack)
+        } else if let fused {
+            let index = { (k: Int) in plan.firstOrder.firstIndex(of: k) ?? 0 }
+            out.stack = stack.taylorActivation(fused, firstOrder: plan.firstOrder.count,
+                                               pairs: plan.secondOrder.map { (index($0.i), index($0.j)) })
+        } else {
+            out = StackedJet(jet.applying(f))
+        }
+        return out
+    }
+}

@@ -1,0 +1,135 @@
+import HyloCore
+
+/// The terms of a PINN's loss and the points each is evaluated on.
+struct LossTerms {
+    enum Kind {
+        case equation(Int), condition(Int), periodic(axis: Int), data(Int)
+    }
+
+    let pinn: PINN
+    let kinds: [Kind]
+    let names: [String]
+    /// User weights (condition and observation weights; 1 for equations and periodicity).
+    let weights: [Double]
+    /// Collocation points, sorted by time when causal weighting is on.
+    var interior: Tensor
+    var conditionPoints: [(points: Tensor, normals: Tensor)]
+    /// Matching points on the lower and upper face of each soft-periodic coordinate.
+    var periodicPoints: [(lower: Tensor, upper: Tensor)]
+    let causal: (chunks: Int, tolerance: Double)?
+
+    init(_ pinn: PINN, options: PINNTrainingOptions, rng: inout Philox) {
+        self.pinn = pinn
+        (kinds, names, weights) = Self.describe(pinn)
+        let problem = pinn.problem
+        let time = problem.domain.time
+        causal = options.causalChunks > 0 && time != nil ? (options.causalChunks, options.causalTolerance) : nil
+        interior = Tensor.zeros([0, problem.coordinates.count])
+        conditionPoints = []
+        periodicPoints = []
+        resample(options, rng: &rng)
+    }
+
+    /// The terms of `pinn`'s loss: equations, conditions, soft periodicity, data; their names and user weights.
+    static func describe(_ pinn: PINN) -> (kinds: [Kind], names: [String], weights: [Double]) {
+        let c = pinn.compiled, problem = pinn.problem
+        var kinds: [Kind] = [], names: [String] = [], weights: [Double] = []
+        for i in c.equations.indices { kinds.append(.equation(i)); names.append("equation \(i)"); weights.append(1) }
+        for (i, cond) in problem.conditions.enumerated() {
+            kinds.append(.condition(i)); names.append("condition \(i) (\(cond.region))"); weights.append(cond.weight)
+        }
+        for k in c.softPeriodic { kinds.append(.periodic(axis: k)); names.append("periodic \(problem.coordinates[k])"); weights.append(1) }
+        for (i, o) in problem.observations.enumerated() { kinds.append(.data(i)); names.append("data \(i) (\(o.field))"); weights.append(o.weight) }
+        return (kinds, names, weights)
+    }
+
+    /// Draws every point set afresh.
+    mutating func resample(_ options: PINNTrainingOptions, rng: inout Philox) {
+        let domain = pinn.problem.domain, method = options.sampling
+        setInterior(pinn.compiled.equations.isEmpty ? Tensor.zeros([0, domain.dimension])
+                    : domain.sampleInterior(options.collocationPoints, method: method, rng: &rng))
+        conditionPoints = pinn.compiled.conditions.map { c in
+            switch c.region {
+            case .interior:
+                let p = domain.sampleInterior(options.boundaryPoints, method: method, rng: &rng)
+                return (p, Tensor.zeros(p.shape))
+            case .boundary: return domain.sampleBoundary(options.boundaryPoints, method: method, rng: &rng)
+            case .face(let axis, let upper): return domain.sampleFace(options.boundaryPoints, axis: axis, upper: upper, method: method, rng: &rng)
+            }
+        }
+        periodicPoints = pinn.compiled.softPeriodic.map { k in
+            let lower = domain.sampleFace(options.boundaryPoints, axis: k, upper: false, method: method, rng: &rng).points
+            return (lower, domain.sampleFace(options.boundaryPoints, axis: k, upper: true, method: method, rng: &rng).points.replacingColumns(except: k, from: lower))
+        }
+    }
+
+    /// Replaces the collocation points, ordering them by time for causal weighting.
+    mutating func setInterior(_ points: Tensor) {
+        guard causal != nil, let t = pinn.problem.domain.time, points.shape[0] > 1 else { interior = points; return }
+        let d = points.shape[1], s = points.scalars
+        interior = points.selectRows((0..<points.shape[0]).sorted { s[$0 * d + t] < s[$1 * d + t] })
+    }
+
+    /// Each term's unweighted loss, a scalar tensor (differentiable in the parameters).
+    func losses() -> [Tensor] {
+        let c = pinn.compiled
+        let interiorFields = c.equations.isEmpty ? [] : pinn.fields(at: interior, plan: c.interiorPlan)
+        return kinds.map { kind in
+            switch kind {
+            case .equation(let i):
+                let r = pinn.residual(c.equations[i], fields: interiorFields, points: interior, normals: nil)
+                return meanSquare(r, causal: causal)
+            case .condition(let i):
+                let (points, normals) = conditionPoints[i]
+                let fields = pinn.fields(at: points, plan: c.conditionPlans[i])
+                return pinn.residual(c.conditions[i].residual, fields: fields, points: points, normals: normals).squared().mean()
+            case .periodic(let axis):
+                let (lower, upper) = periodicPoints[c.softPeriodic.firstIndex(of: axis) ?? 0]
+                let plan = DerivativePlan(dimension: pinn.problem.coordinates.count, firstOrder: [axis])
+                let a = pinn.fields(at: lower, plan: plan), b = pinn.fields(at: upper, plan: plan)
+                return zip(a, b).map { (($0.value - $1.value).squared().mean() + ($0.derivative(axis) - $1.derivative(axis)).squared().mean()) }
+                    .reduce(Tensor(0), +)
+            case .data(let i):
+                let o = pinn.problem.observations[i]
+                let f = pinn.problem.fields.firstIndex(of: o.field) ?? 0
+                let u = pinn(o.points).slice(axis: 1, start: f, end: f + 1)
+                return (u - o.values.reshaped([o.values.count, 1])).squared().mean()
+            }
+        }
+    }
+
+    /// The pointwise residual magnitude √(Σ equations r²) at `points`, without gradients.
+    func residualMagnitude(at points: Tensor) -> [Double] {
+        withoutGradients {
+            let c = pinn.compiled
+            let fields = pinn.fields(at: points, plan: c.interiorPlan)
+            let total = c.equations.map { pinn.residual($0, fields: fields, points: points, normals: nil).squared() }.reduce(Tensor(0), +)
+            return total.sqrt().scalars.array
+        }
+    }
+}
+
+/// The mean of r², or with causal weights: the mean over time slabs of exp(−ε Σ_{k<i} L_k) L_i
+/// with the weights held constant (points are sorted by time, slabs are consecutive runs).
+func meanSquare(_ r: Tensor, causal: (chunks: Int, tolerance: Double)?) -> Tensor {
+    let squares = r.squared()
+    let n = squares.shape[0]
+    guard let causal, n >= causal.chunks else { return squares.mean() }
+    let m = causal.chunks
+    let slabs = Tensor.concatenate((0..<m).map { i in
+        squares.slice(axis: 0, start: i * n / m, end: (i + 1) * n / m).mean().reshaped([1])
+    }, axis: 0)
+    let fixed = slabs.detached()
+    let weights = ((fixed.cumulativeSum(axis: 0) - fixed) * -causal.tolerance).exp()
+    return (weights * slabs).mean()
+}
+
+extension Tensor {
+    /// `self` with every column but `keep` taken from `other` (same shape).
+    func replacingColumns(except keep: Int, from other: Tensor) -> Tensor {
+        let d = shape[1]
+        var s = other.scalars.array
+        for i in 0..<shape[0] { s[i * d + keep] = scalars[i * d + keep] }
+        return Tensor(shape: shape, scalars: s)
+    }
+}
