@@ -16,6 +16,11 @@ func usage() -> Never {
       bench sbi TASK SBIBM_DIR [--budget N] [--epochs E] [--estimator maf|nsf|mdn]
                            [--unbounded true|false] [--out DIR]
                            NPE on an sbibm task, C2ST against the reference (benchmarks/run sbi)
+      bench pinn [iterations]
+                           time a Burgers PINN's Adam iteration (the Hylo side of benchmarks/run pinn)
+      bench burgers [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W] [--hard true]
+                    [--refine rar_d]
+                           train a Burgers PINN, relative L2 error on the reference grid
     """)
     exit(2)
 }
@@ -36,5 +41,12 @@ case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
                     estimator: FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf,
                     unboundedTheta: options["--unbounded"] == "true",
                     sbibmRoot: arguments[3], outputDirectory: options["--out"])
+case "bench" where arguments.count >= 2 && arguments[1] == "pinn":
+    runPINNBenchmark(iterations: arguments.count > 2 ? Int(arguments[2]) ?? 30 : 30)
+case "bench" where arguments.count >= 2 && arguments[1] == "burgers":
+    var options: [String: String] = [:]
+    var i = 2
+    while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
+    runBurgersAccuracy(options: options)
 default: usage()
 }

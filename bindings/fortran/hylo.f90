@@ -609,6 +609,143 @@ module hylo
       integer(c_int32_t) :: hylo_sparse_regression
     end function
 
+    ! ---- PINNs: strings through hylo_c_string(); points(num_coordinates, n) in Fortran order is
+    ! ---- exactly the C layout n × num_coordinates; out(num_fields, n) likewise.
+    function hylo_pde_create(coordinates, fields, lower, upper, num_coordinates, time, out) bind(C, name="hylo_pde_create")
+      import :: c_ptr, c_char, c_double, c_size_t, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: coordinates, fields
+      real(c_double), intent(in) :: lower(*), upper(*)
+      integer(c_size_t), value :: num_coordinates
+      type(c_ptr), value :: time
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_pde_create
+    end function
+    subroutine hylo_pde_free(pde) bind(C, name="hylo_pde_free")
+      import :: c_ptr
+      type(c_ptr), value :: pde
+    end subroutine
+    function hylo_pde_set_disk(pde, x, y, cx, cy, radius) bind(C, name="hylo_pde_set_disk")
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: x, y
+      real(c_double), value :: cx, cy, radius
+      integer(c_int32_t) :: hylo_pde_set_disk
+    end function
+    function hylo_pde_set_constant(pde, name, value) bind(C, name="hylo_pde_set_constant")
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: name
+      real(c_double), value :: value
+      integer(c_int32_t) :: hylo_pde_set_constant
+    end function
+    function hylo_pde_add_coefficient(pde, name, initial) bind(C, name="hylo_pde_add_coefficient")
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: name
+      real(c_double), value :: initial
+      integer(c_int32_t) :: hylo_pde_add_coefficient
+    end function
+    function hylo_pde_add_equation(pde, residual) bind(C, name="hylo_pde_add_equation")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: residual
+      integer(c_int32_t) :: hylo_pde_add_equation
+    end function
+    function hylo_pde_add_condition(pde, region, residual, weight) bind(C, name="hylo_pde_add_condition")
+      import :: c_ptr, c_char, c_double, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: region, residual
+      real(c_double), value :: weight
+      integer(c_int32_t) :: hylo_pde_add_condition
+    end function
+    function hylo_pde_set_periodic(pde, coordinate, hard) bind(C, name="hylo_pde_set_periodic")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: coordinate
+      integer(c_int32_t), value :: hard
+      integer(c_int32_t) :: hylo_pde_set_periodic
+    end function
+    function hylo_pde_set_output_transform(pde, field, expression) bind(C, name="hylo_pde_set_output_transform")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: field, expression
+      integer(c_int32_t) :: hylo_pde_set_output_transform
+    end function
+    !> points(num_coordinates, n), values(n).
+    function hylo_pde_add_observations(pde, field, points, values, n, weight) bind(C, name="hylo_pde_add_observations")
+      import :: c_ptr, c_char, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: pde
+      character(kind=c_char), dimension(*), intent(in) :: field
+      real(c_double), intent(in) :: points(*), values(*)
+      integer(c_size_t), value :: n
+      real(c_double), value :: weight
+      integer(c_int32_t) :: hylo_pde_add_observations
+    end function
+    function hylo_pinn_create(pde, opts, out) bind(C, name="hylo_pinn_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: pde, opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_pinn_create
+    end function
+    subroutine hylo_pinn_free(pinn) bind(C, name="hylo_pinn_free")
+      import :: c_ptr
+      type(c_ptr), value :: pinn
+    end subroutine
+    function hylo_pinn_train(pinn, opts, progress, progress_data) bind(C, name="hylo_pinn_train")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: pinn, opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      integer(c_int32_t) :: hylo_pinn_train
+    end function
+    function hylo_pinn_sizes(pinn, num_coordinates, num_fields, num_coefficients) bind(C, name="hylo_pinn_sizes")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: pinn
+      integer(c_size_t), intent(out) :: num_coordinates, num_fields, num_coefficients
+      integer(c_int32_t) :: hylo_pinn_sizes
+    end function
+    function hylo_pinn_num_loss_terms(pinn, out) bind(C, name="hylo_pinn_num_loss_terms")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: pinn
+      integer(c_size_t), intent(out) :: out
+      integer(c_int32_t) :: hylo_pinn_num_loss_terms
+    end function
+    function hylo_pinn_loss_terms(pinn, out, capacity) bind(C, name="hylo_pinn_loss_terms")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: pinn
+      real(c_double), intent(out) :: out(*)
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_pinn_loss_terms
+    end function
+    !> points(num_coordinates, n), out(num_fields, n).
+    function hylo_pinn_evaluate(pinn, points, n, out) bind(C, name="hylo_pinn_evaluate")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: pinn
+      real(c_double), intent(in) :: points(*)
+      integer(c_size_t), value :: n
+      real(c_double), intent(out) :: out(*)
+      integer(c_int32_t) :: hylo_pinn_evaluate
+    end function
+    function hylo_pinn_coefficients(pinn, out, capacity) bind(C, name="hylo_pinn_coefficients")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: pinn
+      real(c_double), intent(out) :: out(*)
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_pinn_coefficients
+    end function
+    function hylo_pinn_save(pinn, path) bind(C, name="hylo_pinn_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: pinn
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_pinn_save
+    end function
+    function hylo_pinn_load(path, out) bind(C, name="hylo_pinn_load")
+      import :: c_ptr, c_char, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_pinn_load
+    end function
+
     function c_strlen(s) bind(C, name="strlen")
       import :: c_ptr, c_size_t
       type(c_ptr), value :: s

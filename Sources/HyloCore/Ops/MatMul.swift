@@ -46,20 +46,25 @@ extension Tensor {
     }
 
     /// `x · w + bias` for `x` of shape `[…, in]`, `w` `[in, out]`, `bias` `[out]`: the dense layer,
-    /// in one GEMM that accumulates onto the broadcast bias.
-    public static func linear(_ x: Tensor, _ w: Tensor, _ bias: Tensor?) -> Tensor {
+    /// in one GEMM that accumulates onto the broadcast bias. With `biasRows`, the bias is added to
+    /// the first `biasRows` rows of the flattened `[rows, out]` result only (the value slice of a
+    /// stacked Taylor jet, whose derivative slices get no bias).
+    public static func linear(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, biasRows: Int? = nil) -> Tensor {
         precondition(w.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == w.shape[0],
                      "linear: input \(x.shape) does not match weight \(w.shape)")
         let (k, n) = (w.shape[0], w.shape[1])
         let rows = x.count / Swift.max(k, 1)
         if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) ≠ [\(n)]") }
+        let shifted = Swift.min(biasRows ?? rows, rows)
+        precondition(shifted >= 0, "linear: negative biasRows")
         let out = x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
                 makeScalars(rows * n) { o in
                     if let bias {
                         bias.scalars.withUnsafeBufferPointer { pbias in
-                            for r in 0..<rows { (o + r * n).update(from: pbias.baseAddress!, count: n) }
+                            for r in 0..<shifted { (o + r * n).update(from: pbias.baseAddress!, count: n) }
                         }
+                        (o + shifted * n).update(repeating: 0, count: (rows - shifted) * n)
                     }
                     gemm(rows, n, k, px.baseAddress!, false, pw.baseAddress!, false, o, beta: bias == nil ? 0 : 1)
                 }
@@ -74,7 +79,10 @@ extension Tensor {
                 x.requiresGrad ? matmul(g2, w, transposeB: true).reshaped(x.shape) : nil,
                 w.requiresGrad ? matmul(x2, g2, transposeA: true) : nil,
             ]
-            if let bias { grads.append(bias.requiresGrad ? g2.sum(axis: 0) : nil) }
+            if let bias {
+                let shiftedRows = shifted == rows ? g2 : g2.slice(axis: 0, start: 0, end: shifted)
+                grads.append(bias.requiresGrad ? shiftedRows.sum(axis: 0) : nil)
+            }
             return grads
         }
     }

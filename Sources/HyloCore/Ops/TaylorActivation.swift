@@ -29,7 +29,7 @@ extension Tensor {
                     TaylorScratch.withBuffers(range.count, 2) { s in
                         let (s1, s2) = (s[0], s[1])
                         let (e0, c) = (range.lowerBound, range.count)
-                        f.fill(z + e0, count: c, value: y + e0, first: s1, second: s2, third: nil)
+                        f.fill(z + e0, count: c, value: y + e0, first: s1, second: s2)
                         for a in 0..<count {
                             let (ya, za) = (y + (1 + a) * m + e0, z + (1 + a) * m + e0)
                             for e in 0..<c { ya[e] = s1[e] * za[e] }
@@ -44,25 +44,27 @@ extension Tensor {
             }
         }
         let input = self
-        return Tensor.record(out, shape: shape, inputs: [self]) { g, _ in
-            [Tensor(shape: input.shape, scalars: input.taylorActivationPullback(g, f, firstOrder: count, pairs: pairs))]
+        return Tensor.record(out, shape: shape, inputs: [self], saveOutput: true) { g, y in
+            [Tensor(shape: input.shape, scalars: input.taylorActivationPullback(g, y, f, firstOrder: count, pairs: pairs))]
         }
     }
 
     /// The vector–Jacobian product of `taylorActivation` at `self` for the cotangent `g`:
     ///   z̄ = ḡ σ′ + Σₐ ḡₐ σ″ zₐ + Σ_p ḡ_p (σ‴ zₐ z_b + σ″ z_ab),
     ///   z̄ₐ = ḡₐ σ′ + Σ_{p ∋ a} ḡ_p σ″ z_(other),   z̄_p = ḡ_p σ′.
-    private func taylorActivationPullback(_ g: Tensor, _ f: TaylorActivation, firstOrder count: Int, pairs: [(Int, Int)]) -> ScalarBuffer {
+    /// `y` is the op's output, whose slice 0 holds σ(z) (tanh's derivatives follow from it).
+    private func taylorActivationPullback(_ g: Tensor, _ y: Tensor, _ f: TaylorActivation, firstOrder count: Int,
+                                          pairs: [(Int, Int)]) -> ScalarBuffer {
         let slices = 1 + count + pairs.count, m = self.count / slices
         return makeScalars(self.count) { out in
             scalars.withUnsafeBufferPointer { zb in
-                g.scalars.withUnsafeBufferPointer { gb in
-                    let z = zb.baseAddress!, gr = gb.baseAddress!
+                g.scalars.withUnsafeBufferPointer { gb in y.scalars.withUnsafeBufferPointer { yb in
+                    let z = zb.baseAddress!, gr = gb.baseAddress!, value = yb.baseAddress!
                     Parallel.forEachChunk(m, grain: 2048) { range in
                         TaylorScratch.withBuffers(range.count, 3) { s in
                             let (s1, s2, s3) = (s[0], s[1], s[2])
                             let (e0, c) = (range.lowerBound, range.count)
-                            f.fill(z + e0, count: c, value: nil, first: s1, second: s2, third: s3)
+                            f.derivatives(at: z + e0, values: value + e0, count: c, first: s1, second: s2, third: s3)
                             let (o0, g0) = (out + e0, gr + e0)
                             for e in 0..<c { o0[e] = g0[e] * s1[e] }
                             for a in 0..<count {
@@ -87,33 +89,55 @@ extension Tensor {
                             }
                         }
                     }
-                }
+                } }
             }
         }
     }
 }
 
 extension TaylorActivation {
-    /// Writes σ (when `value` is given) and σ′, σ″ and optionally σ‴ at `count` points.
+    /// Writes σ, σ′ and σ″ at `count` points.
     @inline(__always)
-    func fill(_ z: UnsafePointer<Double>, count c: Int, value: UnsafeMutablePointer<Double>?, first: UnsafeMutablePointer<Double>,
-              second: UnsafeMutablePointer<Double>, third: UnsafeMutablePointer<Double>?) {
+    func fill(_ z: UnsafePointer<Double>, count c: Int, value: UnsafeMutablePointer<Double>, first: UnsafeMutablePointer<Double>,
+              second: UnsafeMutablePointer<Double>) {
         switch self {
         case .tanh:
             for e in 0..<c {
                 let y = VectorMath.tanh(z[e]), s1 = 1 - y * y
-                value?[e] = y
+                value[e] = y
                 first[e] = s1
                 second[e] = -2 * y * s1
-                third?[e] = -2 * s1 * (s1 - 2 * y * y)
             }
         case .sin:
             for e in 0..<c {
                 let s = Glibc.sin(z[e]), co = Glibc.cos(z[e])
-                value?[e] = s
+                value[e] = s
                 first[e] = co
                 second[e] = -s
-                third?[e] = -co
+            }
+        }
+    }
+}
+
+extension TaylorActivation {
+    /// σ′, σ″, σ‴ at `count` points given z and σ(z): tanh needs only σ(z), sin recomputes cos.
+    @inline(__always)
+    func derivatives(at z: UnsafePointer<Double>, values y: UnsafePointer<Double>, count c: Int, first: UnsafeMutablePointer<Double>,
+                     second: UnsafeMutablePointer<Double>, third: UnsafeMutablePointer<Double>) {
+        switch self {
+        case .tanh:
+            for e in 0..<c {
+                let t = y[e], s1 = 1 - t * t
+                first[e] = s1
+                second[e] = -2 * t * s1
+                third[e] = -2 * s1 * (s1 - 2 * t * t)
+            }
+        case .sin:
+            for e in 0..<c {
+                let co = Glibc.cos(z[e])
+                first[e] = co
+                second[e] = -y[e]
+                third[e] = -co
             }
         }
     }

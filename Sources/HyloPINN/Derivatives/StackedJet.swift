@@ -34,14 +34,10 @@ struct StackedJet {
         return jet
     }
 
-    /// `x W + b`, the bias added to the value slice only.
+    /// `x W + b`, the bias added to the value slice only, in one matrix product.
     func linear(_ weight: Tensor, _ bias: Tensor) -> StackedJet {
-        let (s, n, k) = (stack.shape[0], stack.shape[1], stack.shape[2])
-        let product = Tensor.matmul(stack.reshaped([s * n, k]), weight).reshaped([s, n, weight.shape[1]])
-        let shift = s == 1 ? bias.reshaped([1, 1, bias.count])
-            : Tensor.concatenate([bias.reshaped([1, 1, bias.count]), Tensor.zeros([s - 1, 1, bias.count])], axis: 0)
         var out = self
-        out.stack = product + shift
+        out.stack = Tensor.linear(stack, weight, bias, biasRows: stack.shape[1])
         return out
     }
 

@@ -51,7 +51,10 @@ extension PINN {
             adam.learningRate = options.learningRate * Glibc.pow(options.learningRateDecay, Double(iteration) / Double(options.decaySteps))
             let loss = objective()
             guard total.isFinite else {
-                throw PINNError.numerical("the loss became \(total) at Adam iteration \(iteration); lower the learning rate")
+                let value = total.isNaN ? "NaN" : "\(total)"
+                throw PINNError.numerical(iteration == 0
+                    ? "the loss is \(value) at the initial network: some residual is undefined there (log or sqrt of a negative value, division by zero)"
+                    : "the loss became \(value) at Adam iteration \(iteration); lower the learning rate")
             }
             let grads = gradients(of: loss, wrt: parameters.map(\.value))
             adam.step(parameters, gradients: grads)

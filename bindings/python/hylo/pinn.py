@@ -48,10 +48,8 @@ class PDE(Handle):
         lib.hylo_pde_create(_joined(coordinates), _joined(fields), pointer(lower), pointer(upper), lower.size,
                             time.encode() if time else None, ctypes.byref(ptr))
         super().__init__(ptr)
-        self.coordinates = coordinates.split(",") if isinstance(coordinates, str) else list(coordinates)
-        self.fields = fields.split(",") if isinstance(fields, str) else list(fields)
-        self.coordinates = [c.strip() for c in self.coordinates]
-        self.fields = [f.strip() for f in self.fields]
+        self.coordinates = _joined(coordinates).decode().replace(" ", "").split(",")
+        self.fields = _joined(fields).decode().replace(" ", "").split(",")
         self.lower, self.upper, self.time = lower, upper, time
 
     def disk(self, x: str, y: str, center, radius: float) -> "PDE":
@@ -101,7 +99,7 @@ class PDE(Handle):
         """u = value at the start of the time interval."""
         if self.time is None:
             raise ValueError("the problem has no time coordinate")
-        t0 = self.lower[self.coordinates.index(self.time)]
+        t0 = float(self.lower[self.coordinates.index(self.time)])
         return self.dirichlet(f"{self.time}={t0!r}", value, field, weight)
 
     def periodic(self, coordinate: str, hard: bool = True) -> "PDE":

@@ -1,0 +1,64 @@
+import Glibc
+import HyloCore
+import HyloPINN
+import HyloTasks
+
+/// Viscous Burgers (ν = 0.01/π) on [−1, 1] × [0, 1] with u(0, x) = −sin πx and u(t, ±1) = 0: as soft
+/// conditions, or built into the network by `u = −sin πx + t (1 − x²) N` (`hard`).
+func burgersProblem(hard: Bool) -> PDEProblem {
+    var problem = PDEProblem(coordinates: ["x", "t"], fields: ["u"], domain: Domain(lower: [-1, 0], upper: [1, 1], time: 1))
+    problem.constants = ["nu": 0.01 / Double.pi]
+    problem.equations = ["u_t + u*u_x - nu*u_xx"]
+    if hard {
+        problem.outputTransforms = ["u": "-sin(pi*x) + t*(1 - x^2)*N"]
+    } else {
+        problem.conditions = [.init(region: "t=0", residual: "u + sin(pi*x)"), .init(region: "boundary", residual: "u")]
+    }
+    return problem
+}
+
+/// The Hylo side of `benchmarks/run pinn`: milliseconds per Adam iteration on Burgers with a
+/// 2→[50]×4→1 tanh MLP, 10,000 collocation points and 100 points per condition.
+func runPINNBenchmark(iterations: Int) {
+    var network = PINNNetworkConfiguration(inputs: 2, outputs: 1, lower: [], upper: [])
+    network.hiddenLayers = 4; network.hiddenFeatures = 50
+    guard let pinn = try? PINN(problem: burgersProblem(hard: false), configuration: network) else { return }
+    var options = PINNTrainingOptions()
+    options.adamIterations = iterations + 5; options.collocationPoints = 10_000; options.boundaryPoints = 100
+    var started = 0.0
+    _ = try? pinn.train(options) { _, done, _, _, _ in
+        if done == 5 { started = now() }
+        return true
+    }
+    let ms = (now() - started) / Double(iterations) * 1000
+    print("hylo iter_ms=\((ms * 1000).rounded() / 1000) threads=\(getenv("HYLO_NUM_THREADS").map { String(cString: $0) } ?? "default")")
+}
+
+/// Trains a Burgers PINN and reports its relative L2 error on the 256 × 100 reference grid.
+func runBurgersAccuracy(options o: [String: String]) {
+    var network = PINNNetworkConfiguration(inputs: 2, outputs: 1, lower: [], upper: [])
+    network.hiddenLayers = Int(o["--layers"] ?? "") ?? 8
+    network.hiddenFeatures = Int(o["--width"] ?? "") ?? 20
+    var options = PINNTrainingOptions()
+    options.adamIterations = Int(o["--adam"] ?? "") ?? 2000
+    options.lbfgsIterations = Int(o["--lbfgs"] ?? "") ?? 10_000
+    options.collocationPoints = Int(o["--points"] ?? "") ?? 10_000
+    options.boundaryPoints = 100
+    if o["--refine"] == "rar_d" { options.refinement = .residualDistribution(k: 1, c: 1) }
+    let hard = o["--hard"] == "true"
+    guard let pinn = try? PINN(problem: burgersProblem(hard: hard), configuration: network) else { return }
+    let reference = BurgersReference().grid()
+    let points = Tensor(rows: reference.t.flatMap { t in reference.x.map { [$0, t] } })
+    let exact = reference.values.flatMap { $0 }
+    func error() -> Double {
+        let u = withoutGradients { pinn(points) }.scalars.array
+        let num = zip(u, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return (num / exact.reduce(0) { $0 + $1 * $1 }).squareRoot()
+    }
+    let start = now()
+    let result = try? pinn.train(options) { stage, done, _, loss, _ in
+        if done % 1000 == 0 { print("\(stage) \(done) loss \(loss) error \(error()) seconds \(Int(now() - start))") }
+        return true
+    }
+    print("RESULT burgers rel_l2=\(error()) hard=\(hard) layers=\(network.hiddenLayers) width=\(network.hiddenFeatures) points=\(options.collocationPoints) adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) stop=\(result?.lbfgsReason ?? "none") seconds=\(Int(now() - start))")
+}
