@@ -62,3 +62,40 @@ func runBurgersAccuracy(options o: [String: String]) {
     }
     print("RESULT burgers rel_l2=\(error()) hard=\(hard) layers=\(network.hiddenLayers) width=\(network.hiddenFeatures) points=\(options.collocationPoints) adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) stop=\(result?.lbfgsReason ?? "none") seconds=\(Int(now() - start))")
 }
+
+/// The inverse diffusion–reaction problem of DeepXDE's `reaction_inverse` example: D and k_f
+/// (true 2e-3 and 0.1) from observations of both species on a 21 × 21 grid of x ∈ [0, 1],
+/// t ∈ [0, 10], made by Hylo's method-of-lines reference solver; starting at D = 1, k_f = 0.05.
+func runReactionInverse(options o: [String: String]) {
+    let times = (0...20).map { Double($0) * 0.5 }
+    let reference = ReactionDiffusionReference().solve(times: times)
+    var rows: [[Double]] = [], a: [Double] = [], b: [Double] = []
+    for (k, t) in times.enumerated() {
+        for i in stride(from: 0, through: reference.x.count - 1, by: 20) {
+            rows.append([reference.x[i], t]); a.append(reference.a[k][i]); b.append(reference.b[k][i])
+        }
+    }
+    var problem = PDEProblem(coordinates: ["x", "t"], fields: ["ca", "cb"], domain: Domain(lower: [0, 0], upper: [1, 10], time: 1))
+    problem.coefficients = [.init(name: "D", initial: 1), .init(name: "kf", initial: 0.05)]
+    problem.equations = ["ca_t - D*ca_xx + kf*ca*cb^2", "cb_t - D*cb_xx + 2*kf*ca*cb^2"]
+    problem.conditions = ["ca", "cb"].flatMap { c in
+        [PDEProblem.Condition(region: "t=0", residual: "\(c) - exp(-20*x)"), .init(region: "x=0", residual: "\(c) - 1"),
+         .init(region: "x=1", residual: c)]
+    }
+    let points = Tensor(rows: rows)
+    problem.observations = [.init(field: "ca", points: points, values: Tensor(a)), .init(field: "cb", points: points, values: Tensor(b))]
+    var network = PINNNetworkConfiguration(inputs: 2, outputs: 2, lower: [], upper: [])
+    network.hiddenLayers = 3; network.hiddenFeatures = 20
+    var options = PINNTrainingOptions()
+    options.adamIterations = Int(o["--adam"] ?? "") ?? 5000
+    options.lbfgsIterations = Int(o["--lbfgs"] ?? "") ?? 10_000
+    options.collocationPoints = 2000; options.boundaryPoints = 100
+    guard let pinn = try? PINN(problem: problem, configuration: network) else { return }
+    let start = now()
+    let result = try? pinn.train(options) { stage, done, _, loss, _ in
+        if done % 1000 == 0 { print("\(stage) \(done) loss \(loss) D \(pinn.coefficientValues[0]) kf \(pinn.coefficientValues[1])") }
+        return true
+    }
+    let (d, kf) = (pinn.coefficientValues[0], pinn.coefficientValues[1])
+    print("RESULT pinn_inverse D=\(d) kf=\(kf) D_error=\(Swift.abs(d / 2e-3 - 1)) kf_error=\(Swift.abs(kf / 0.1 - 1)) adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) seconds=\(Int(now() - start))")
+}

@@ -21,8 +21,18 @@ func usage() -> Never {
       bench burgers [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W] [--hard true]
                     [--refine rar_d]
                            train a Burgers PINN, relative L2 error on the reference grid
+      bench reaction [--adam N] [--lbfgs N]
+                           recover D and k_f of the diffusion–reaction system (DeepXDE's reaction_inverse)
     """)
     exit(2)
+}
+
+/// `--key value` pairs from `start` on.
+func flagOptions(from start: Int) -> [String: String] {
+    var options: [String: String] = [:]
+    var i = start
+    while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
+    return options
 }
 
 switch arguments.first {
@@ -33,9 +43,7 @@ case "bench" where arguments.count >= 2 && arguments[1] == "engine":
 case "bench" where arguments.count >= 2 && arguments[1] == "ode":
     runODEBenchmark(repeats: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
-    var options: [String: String] = [:]
-    var i = 4
-    while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
+    let options = flagOptions(from: 4)
     runSBIBenchmark(task: arguments[2], budget: Int(options["--budget"] ?? "") ?? 10_000,
                     epochs: Int(options["--epochs"] ?? ""),
                     estimator: FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf,
@@ -44,9 +52,8 @@ case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
 case "bench" where arguments.count >= 2 && arguments[1] == "pinn":
     runPINNBenchmark(iterations: arguments.count > 2 ? Int(arguments[2]) ?? 30 : 30)
 case "bench" where arguments.count >= 2 && arguments[1] == "burgers":
-    var options: [String: String] = [:]
-    var i = 2
-    while i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 }
-    runBurgersAccuracy(options: options)
+    runBurgersAccuracy(options: flagOptions(from: 2))
+case "bench" where arguments.count >= 2 && arguments[1] == "reaction":
+    runReactionInverse(options: flagOptions(from: 2))
 default: usage()
 }

@@ -62,3 +62,25 @@ import HyloTasks
         #expect(Swift.abs(reaction) < 1e-5)
     }
 }
+
+@Suite struct ReactionDiffusionReferenceTests {
+    /// Grid convergence (second order: halving h divides the error by about 4) and the boundary
+    /// values; the reaction consumes B twice as fast as A, so B ≤ A everywhere after t = 0.
+    @Test func isConvergedAndConsistent() {
+        let times = [1.0, 5.0, 10.0]
+        let coarse = ReactionDiffusionReference(intervals: 100).solve(times: times)
+        let medium = ReactionDiffusionReference(intervals: 200).solve(times: times)
+        let fine = ReactionDiffusionReference(intervals: 400).solve(times: times)
+        func difference(_ u: [[Double]], _ v: [[Double]], stride s: Int) -> Double {
+            var worst = 0.0
+            for k in u.indices { for i in u[k].indices { worst = max(worst, Swift.abs(u[k][i] - v[k][i * s])) } }
+            return worst
+        }
+        let e1 = difference(coarse.a, medium.a, stride: 2), e2 = difference(medium.a, fine.a, stride: 2)
+        #expect(e2 < 1e-4 && e1 / e2 > 3 && e1 / e2 < 5, "\(e1) \(e2)")
+        for k in times.indices {
+            #expect(fine.a[k][0] == 1 && fine.a[k][400] == 0)
+            #expect(zip(fine.a[k], fine.b[k]).allSatisfy { $1 <= $0 + 1e-12 })
+        }
+    }
+}
