@@ -97,5 +97,6 @@ func runReactionInverse(options o: [String: String]) {
         return true
     }
     let (d, kf) = (pinn.coefficientValues[0], pinn.coefficientValues[1])
-    print("RESULT pinn_inverse D=\(d) kf=\(kf) D_error=\(Swift.abs(d / 2e-3 - 1)) kf_error=\(Swift.abs(kf / 0.1 - 1)) adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) seconds=\(Int(now() - start))")
+    let (dError, kfError) = (Swift.abs(d / 2e-3 - 1), Swift.abs(kf / 0.1 - 1))
+    print("RESULT pinn_inverse D=\(d) kf=\(kf) D_error=\(dError) kf_error=\(kfError) within_2_percent=\(max(dError, kfError) <= 0.02 ? "yes" : "no") adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) seconds=\(Int(now() - start))")
 }
