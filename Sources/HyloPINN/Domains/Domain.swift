@@ -78,9 +78,9 @@ public struct Domain: Codable, Equatable, Sendable {
             let (a, b) = (disk.axes[0], disk.axes[1])
             for i in 0..<n {
                 let dx = p[i * dimension + a] - disk.center[0], dy = p[i * dimension + b] - disk.center[1]
-                let r = Swift.max((dx * dx + dy * dy).squareRoot(), 1e-300)
                 // The angle of an interior point is uniform; push it out to the circle.
-                let (nx, ny) = r > 1e-300 ? (dx / r, dy / r) : (1.0, 0.0)
+                let r = (dx * dx + dy * dy).squareRoot()
+                let (nx, ny) = r > 0 ? (dx / r, dy / r) : (1.0, 0.0)
                 p[i * dimension + a] = disk.center[0] + disk.radius * nx
                 p[i * dimension + b] = disk.center[1] + disk.radius * ny
                 normal[i * dimension + a] = nx

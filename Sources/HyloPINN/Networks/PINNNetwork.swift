@@ -16,9 +16,8 @@ public final class PINNNetwork: Module {
         precondition(c.hiddenLayers >= 1 && c.hiddenFeatures >= 1, "a PINN network needs hidden layers")
         self.configuration = c
         var rng = Philox(seed: c.seed, stream: 0x91_77)
-        let base = c.inputs + c.periods.count
         fourierFrequencies = c.fourierFeatures > 0
-            ? rng.normal([base, c.fourierFeatures], std: c.fourierScale) * (2 * Double.pi) : nil
+            ? rng.normal([c.periodicEmbeddingWidth, c.fourierFeatures], std: c.fourierScale) * (2 * Double.pi) : nil
         let w = c.hiddenFeatures, rwf = c.weightFactorization
         encoders = c.architecture == .modifiedMLP
             ? (0..<2).map { _ in FactorizedLinear(c.embeddedWidth, w, factorization: rwf, rng: &rng) } : []

@@ -37,9 +37,9 @@ public struct PINNNetworkConfiguration: Codable, Equatable, Sendable {
         self.inputs = inputs; self.outputs = outputs; self.lower = lower; self.upper = upper
     }
 
+    /// Width of the coordinates after the periodic embedding (a periodic one becomes cos, sin).
+    var periodicEmbeddingWidth: Int { inputs + periods.count }
+
     /// Width of the embedded input the first dense layer sees.
-    var embeddedWidth: Int {
-        let base = inputs + periods.count
-        return fourierFeatures > 0 ? 2 * fourierFeatures : base
-    }
+    var embeddedWidth: Int { fourierFeatures > 0 ? 2 * fourierFeatures : periodicEmbeddingWidth }
 }

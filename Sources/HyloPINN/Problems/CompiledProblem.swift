@@ -21,6 +21,9 @@ struct CompiledProblem {
         self.problem = problem
         let d = problem.coordinates.count
         guard d >= 1, !problem.fields.isEmpty else { throw PINNError.invalid("a problem needs at least one coordinate and one field") }
+        guard d <= SobolSequence.maxDimension else {
+            throw PINNError.invalid("\(d) coordinates; at most \(SobolSequence.maxDimension) are supported")
+        }
         guard problem.domain.dimension == d else {
             throw PINNError.invalid("the domain has \(problem.domain.dimension) coordinates, the problem names \(d)")
         }
@@ -55,6 +58,9 @@ struct CompiledProblem {
         equations = try problem.equations.enumerated().map { i, e in try parse(e, context: "equation \(i)", allowNormal: false) }
         conditions = try problem.conditions.enumerated().map { i, c in
             let region = try Region(c.region, problem: problem)
+            if region == .boundary, problem.domain.spatialAxes.isEmpty {
+                throw PINNError.invalid("condition \(i) is on 'boundary', but the problem has no spatial coordinate")
+            }
             guard c.weight.isFinite, c.weight >= 0 else { throw PINNError.invalid("condition \(i) has weight \(c.weight)") }
             let normalAllowed = region != .interior
             return (region, try parse(c.residual, context: "condition \(i) on '\(c.region)'", allowNormal: normalAllowed), c.weight)

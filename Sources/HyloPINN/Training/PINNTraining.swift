@@ -81,6 +81,9 @@ extension PINN {
             })
             lbfgs = r
             assign(r.value <= best.value ? r.x : best.x, to: parameters, shapes: shapes)
+            if r.reason == .nonFinite {
+                throw PINNError.numerical("the loss is not finite at the start of L-BFGS: some residual is undefined there")
+            }
             withoutGradients { _ = objective() }
         } else if options.adamIterations > 0 {
             withoutGradients { _ = objective() }

@@ -414,6 +414,9 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_create("xy,t", "u", lo, hi, 2, NULL, &pde));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_create("x,t", "u_1", lo, hi, 2, NULL, &pde));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_create("x,t", "u,", lo, hi, 2, NULL, &pde));
+        EXPECT_OK(hylo_pde_create("t", "u", lo + 1, hi + 1, 1, "t", &pde));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_add_condition(pde, "boundary", "u", 1)); /* no spatial axis */
+        hylo_pde_free(pde);
         EXPECT_OK(hylo_pde_create("x,t", "u", lo, hi, 2, "t", &pde));
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_pde_add_equation(NULL, "u_t"));
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_pde_add_equation(pde, NULL));

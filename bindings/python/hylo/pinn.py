@@ -20,7 +20,6 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from . import _lib
 from ._handles import Handle, ProgressThunk, as_matrix, options_or_null, pointer
 from ._lib import lib
 from .errors import HyloError
