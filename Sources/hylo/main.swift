@@ -23,6 +23,8 @@ func usage() -> Never {
                            train a Burgers PINN, relative L2 error on the reference grid
       bench reaction [--adam N] [--lbfgs N]
                            recover D and k_f of the diffusion–reaction system (DeepXDE's reaction_inverse)
+      bench allen-cahn [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W]
+                           train an Allen–Cahn PINN, relative L2 error against the ETDRK4 reference
     """)
     exit(2)
 }
@@ -55,5 +57,7 @@ case "bench" where arguments.count >= 2 && arguments[1] == "burgers":
     runBurgersAccuracy(options: flagOptions(from: 2))
 case "bench" where arguments.count >= 2 && arguments[1] == "reaction":
     runReactionInverse(options: flagOptions(from: 2))
+case "bench" where arguments.count >= 2 && arguments[1] == "allen-cahn":
+    runAllenCahn(options: flagOptions(from: 2))
 default: usage()
 }
