@@ -754,7 +754,7 @@ void hylo_pinn_free(hylo_pinn *pinn);
 /**
  * Trains the network and the unknown coefficients: Adam, then L-BFGS on the final points.
  * Options (default): "adam_iterations" int (5000), "learning_rate" (1e-3), "learning_rate_decay"
- * (0.9 per "decay_steps" int (2000), continuously), "lbfgs_iterations" int (0),
+ * (0.9 per "decay_steps" int (2000), continuously), "lbfgs_iterations" int (0), "lbfgs_history" int (50),
  * "collocation_points" int (10000), "boundary_points" int (1000, per condition), "sampling"
  * (sobol: sobol, lhs, uniform), "loss_weighting" (fixed: fixed, grad_norm — weights balanced by
  * gradient norms every "weight_update_every" int (1000) iterations), "causal_chunks" int (0: off;

@@ -209,6 +209,7 @@ public func hylo_pinn_train(_ pinn: OpaquePointer?, _ opts: OpaquePointer?, _ pr
         t.learningRateDecay = try o.double("learning_rate_decay", default: t.learningRateDecay, in: 0...1, excludingLower: true)
         t.decaySteps = try o.int("decay_steps", default: t.decaySteps, in: 1...100_000_000)
         t.lbfgsIterations = try o.int("lbfgs_iterations", default: t.lbfgsIterations, in: 0...100_000_000)
+        t.lbfgsHistory = try o.int("lbfgs_history", default: t.lbfgsHistory, in: 1...1000)
         t.collocationPoints = try o.int("collocation_points", default: t.collocationPoints, in: 1...(1 << 24))
         t.boundaryPoints = try o.int("boundary_points", default: t.boundaryPoints, in: 1...(1 << 24))
         t.sampling = SamplingMethod(rawValue: try o.choice("sampling", default: "sobol", from: SamplingMethod.allCases.map(\.rawValue))) ?? .sobol

@@ -64,7 +64,7 @@ extension PINN {
 
         if options.lbfgsIterations > 0 {
             let shapes = parameters.map(\.shape)
-            let optimizer = LBFGS(maxIterations: options.lbfgsIterations, gradientTolerance: options.lbfgsGradientTolerance,
+            let optimizer = LBFGS(history: options.lbfgsHistory, maxIterations: options.lbfgsIterations, gradientTolerance: options.lbfgsGradientTolerance,
                                   functionTolerance: options.lbfgsFunctionTolerance)
             let start = parameters.flatMap { $0.value.scalars.array }
             var best = (value: Double.infinity, x: start)
@@ -94,6 +94,7 @@ extension PINN {
     static func validate(_ o: PINNTrainingOptions) throws {
         func check(_ ok: Bool, _ message: @autoclosure () -> String) throws { if !ok { throw PINNError.invalid(message()) } }
         try check(o.adamIterations >= 0 && o.lbfgsIterations >= 0, "iteration counts must not be negative")
+        try check(o.lbfgsHistory >= 1, "lbfgs_history must be at least 1")
         try check(o.learningRate > 0 && o.learningRate.isFinite, "learning_rate is \(o.learningRate)")
         try check(o.learningRateDecay > 0 && o.learningRateDecay <= 1, "learning_rate_decay \(o.learningRateDecay) is not in (0, 1]")
         try check(o.decaySteps >= 1 && o.weightUpdateEvery >= 1 && o.refineEvery >= 1, "decay_steps, weight_update_every and refine_every must be ≥ 1")

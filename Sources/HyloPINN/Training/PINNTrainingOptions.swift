@@ -5,6 +5,8 @@ public struct PINNTrainingOptions: Sendable {
     /// Exponential decay: the rate is `learningRate · decay^(iteration / decaySteps)`.
     public var learningRateDecay = 0.9, decaySteps = 2000
     public var lbfgsIterations = 0
+    /// Correction pairs L-BFGS keeps (50, as Raissi et al.'s SciPy setting `maxcor`).
+    public var lbfgsHistory = 50
     public var lbfgsGradientTolerance = 1e-12, lbfgsFunctionTolerance = 1e-15
     public var collocationPoints = 10_000
     /// Points per condition (and per soft-periodic coordinate).

@@ -107,3 +107,28 @@ def test_bad_problems_are_rejected_with_positions_and_names():
     pde.equation("log(-1 - u^2)")
     with pytest.raises(hylo.NumericalError, match="the loss is NaN at the initial network"):
         PINN(pde).train(adam_iterations=5, collocation_points=16, boundary_points=4)
+
+
+def burgers_exact(t, x, nu=0.01 / np.pi):
+    """Cole–Hopf by the trapezoid rule in z = η / sqrt(4νt) on [-8, 8], the largest exponent subtracted."""
+    z = np.linspace(-8, 8, 1601)
+    t, x = np.broadcast_arrays(np.asarray(t, float)[..., None], np.asarray(x, float)[..., None])
+    y = x - np.sqrt(4 * nu * np.maximum(t, 0)) * z
+    exponent = -np.cos(np.pi * y) / (2 * np.pi * nu) - z ** 2
+    w = np.exp(exponent - exponent.max(axis=-1, keepdims=True))
+    u = -(w * np.sin(np.pi * y)).sum(-1) / w.sum(-1)
+    return np.where(t[..., 0] > 0, u, -np.sin(np.pi * x[..., 0]))
+
+
+def test_burgers_with_the_conditions_built_in_approaches_cole_hopf():
+    pde = PDE("x,t", "u", lower=[-1, 0], upper=[1, 1], time="t")
+    pde.constant("nu", 0.01 / np.pi)
+    pde.equation("u_t + u*u_x - nu*u_xx")
+    pde.output_transform("u", "-sin(pi*x) + t*(1 - x^2)*N")
+    net = PINN(pde, hidden_layers=8, hidden_features=20)
+    net.train(adam_iterations=500, lbfgs_iterations=2500, collocation_points=3000)
+    x, t = np.linspace(-1, 1, 256), np.arange(100) * 0.01
+    T, X = np.meshgrid(t, x, indexing="ij")
+    exact = burgers_exact(T, X)
+    u = net(np.stack([X.ravel(), T.ravel()], 1))[:, 0]
+    assert relative_l2(u, exact.ravel()) <= 1e-2
