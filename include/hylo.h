@@ -334,7 +334,8 @@ typedef struct hylo_posterior hylo_posterior;
  * Options (default, sbi's): "density_estimator" string maf | nsf | mdn (maf); "hidden_features"
  * int (50); "num_transforms" int (5, flows); "num_blocks" int (2; an MDN has num_blocks + 1 hidden
  * layers); for nsf "num_bins" int 2…256 (10) and "tail_bound" double (3, in z-scored units;
- * identity outside); for mdn "num_components" int 1…256 (10); "unbounded_theta" bool (false):
+ * identity outside); for mdn "num_components" int 1…256 (10; its output layer has K(1 + 2d + d(d−1)/2) units
+ * for d parameters, and more than 2^28 output weights is HYLO_E_OPTION); "unbounded_theta" bool (false):
  * learn θ mapped to unbounded space by the prior's bijection (log for positive, logit for bounded
  * parameters; sbibm's automatic transforms), so that every draw lies inside the prior's support;
  * "seed" int ≥ 0 (0), for the initial weights.

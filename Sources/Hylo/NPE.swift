@@ -24,6 +24,15 @@ public func hylo_npe_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         config.embeddingHiddenLayers = try o.int("embedding_hidden_layers", default: 2, in: 0...64)
         config.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
         try o.finish()
+        if kind == .mdn {
+            // The mixture head's output layer: K (1 + 2d + d(d − 1)/2) units per hidden unit.
+            let d = p.prior.dimension
+            let outputs = config.components * (1 + 2 * d + d * (d - 1) / 2)
+            guard outputs.multipliedReportingOverflow(by: config.hiddenFeatures).partialValue <= 1 << 28, outputs <= 1 << 28 else {
+                throw HyloError.option("an MDN of \(config.components) components over \(d) parameters needs \(outputs) outputs per hidden unit; "
+                                       + "with \(config.hiddenFeatures) hidden features that exceeds 2^28 weights (use maf or nsf, or fewer components)")
+            }
+        }
         out.pointee = Handle.make(NPE(prior: p.prior, configuration: config))
     }
 }

@@ -207,6 +207,17 @@ int main(void) {
         EXPECT_OK(hylo_options_set_string(o, "density_estimator", "made"));
         EXPECT_ERROR(HYLO_E_OPTION, hylo_npe_create(p, o, &nout));
         EXPECT_OK(hylo_options_clear(o));
+        {   /* a full-covariance mixture over 3000 parameters would need ~2e11 weights */
+            static double low[3000], high[3000];
+            for (int i = 0; i < 3000; i++) low[i] = 0, high[i] = 1;
+            hylo_prior *wide = NULL;
+            EXPECT_OK(hylo_prior_create_box_uniform(low, high, 3000, &wide));
+            EXPECT_OK(hylo_options_set_string(o, "density_estimator", "mdn"));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_npe_create(wide, o, &nout));
+            EXPECT(strstr(hylo_last_error(), "2^28 weights") != NULL);
+            EXPECT_OK(hylo_options_clear(o));
+            hylo_prior_free(wide);
+        }
         EXPECT_OK(hylo_npe_create(p, NULL, &npe));
         EXPECT_ERROR(HYLO_E_STATE, hylo_npe_train(npe, NULL, NULL, NULL));
         EXPECT_ERROR(HYLO_E_STATE, hylo_npe_build_posterior(npe, &qout));
