@@ -692,7 +692,8 @@ hylo_status hylo_posterior_tarp(const hylo_posterior *posterior, const double *t
  * than n; a derivative is the field name, '_' and one or two coordinate letters (u_x, u_xx, u_xt;
  * up to second order); u_n is the outward normal derivative (boundary conditions only); pi;
  * named constants and unknown coefficients. Operators + - * / ^ (also **), functions sin cos tan
- * exp log sqrt tanh sinh cosh abs sigmoid softplus silu gelu. Every call that adds an expression
+ * exp log sqrt tanh sinh cosh abs sigmoid softplus silu gelu; at most 256 operations deep, with
+ * brackets, calls and signs nested at most 64 levels. Every call that adds an expression
  * checks it at once; a syntax error's message points at the offending character. Declare
  * constants and coefficients before the expressions that use them.
  *

@@ -40,6 +40,19 @@ import HyloCore
         } catch { Issue.record("\(error)") }
     }
 
+    /// Runaway nesting is refused before parsing or evaluation could exhaust the stack.
+    @Test func refusesExpressionsNestedTooDeeply() throws {
+        let brackets = String(repeating: "(", count: 100_000) + "u" + String(repeating: ")", count: 100_000)
+        let signs = String(repeating: "-", count: 100_000) + "u"
+        let sum = Array(repeating: "u", count: 100_000).joined(separator: "+")
+        let powers = Array(repeating: "u", count: 100_000).joined(separator: "^")
+        for source in [brackets, signs, sum, powers] {
+            #expect(throws: ExpressionError.self) { try ParsedExpression(source) }
+        }
+        let e = try ParsedExpression(Array(repeating: "u", count: 200).joined(separator: "+")).expression
+        #expect(e.evaluate { _ in Tensor(1) }.scalar == 200)
+    }
+
     @Test func unknownNamesPointAtTheirPosition() {
         var problem = PDEProblem(coordinates: ["x", "t"], fields: ["u"], domain: Domain(lower: [-1, 0], upper: [1, 1], time: 1))
         problem.equations = ["u_t + u*u_x - nu*u_xx"]

@@ -4,8 +4,12 @@ public struct ExpressionError: Error, CustomStringConvertible, Equatable {
     public let position: Int
     public let source: String
 
+    /// The message, then the source (at most 40 characters either side of the position) with a caret.
     public var description: String {
-        "\(message) at character \(position + 1) of \"\(source)\"\n  \(source)\n  \(String(repeating: " ", count: position))^"
+        let characters = Array(source), from = Swift.max(0, position - 40), to = Swift.min(characters.count, position + 40)
+        let excerpt = (from > 0 ? "…" : "") + String(characters[from..<to]) + (to < characters.count ? "…" : "")
+        let caret = String(repeating: " ", count: position - from + (from > 0 ? 1 : 0)) + "^"
+        return "\(message) at character \(position + 1) of \"\(excerpt)\"\n  \(excerpt)\n  \(caret)"
     }
 }
 
@@ -25,6 +29,9 @@ public struct ParsedExpression: Sendable, Equatable {
     ///     unary   = ("-" | "+") unary | power
     ///     power   = atom (("^" | "**") unary)?
     ///     atom    = number | name | name "(" sum ")" | "(" sum ")"
+    ///
+    /// Trees deeper than 256 operations and brackets, calls or signs nested deeper than 64 levels
+    /// are refused (an error, not a stack overflow).
     public init(_ source: String) throws {
         var parser = ExpressionParser(source)
         expression = try parser.parse()
@@ -64,7 +71,7 @@ private struct ExpressionParser {
         if token == .end { throw error("empty expression", at: tokenStart) }
         let e = try sum()
         if token != .end { throw error("unexpected \(describe(token))", at: tokenStart) }
-        return e
+        return e.expression
     }
 
     func error(_ message: String, at position: Int) -> ExpressionError {
@@ -134,66 +141,93 @@ private struct ExpressionParser {
         try advance()
     }
 
-    mutating func sum() throws -> Expression {
+    /// A subtree and its depth. Trees deeper than `maxDepth`, or brackets, calls and signs nested
+    /// deeper than `maxNesting`, are refused: parsing and evaluation recurse over them, and a
+    /// runaway input must not exhaust the caller's stack.
+    typealias Node = (expression: Expression, depth: Int)
+    static let maxDepth = 256, maxNesting = 64
+    var nesting = 0
+
+    func node(_ e: Expression, depth: Int, at position: Int) throws -> Node {
+        guard depth <= Self.maxDepth else { throw error("the expression nests deeper than \(Self.maxDepth) operations", at: position) }
+        return (e, depth)
+    }
+
+    /// Runs `body` one level of brackets, calls or signs deeper.
+    mutating func nested<R>(at position: Int, _ body: (inout ExpressionParser) throws -> R) throws -> R {
+        guard nesting < Self.maxNesting else { throw error("brackets, calls and signs nest deeper than \(Self.maxNesting) levels", at: position) }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
+    }
+
+    mutating func sum() throws -> Node {
         var e = try product()
         while case .op(let c) = token, c == "+" || c == "-" {
+            let at = tokenStart
             try advance()
-            e = .binary(c == "+" ? .add : .subtract, e, try product())
+            let rhs = try product()
+            e = try node(.binary(c == "+" ? .add : .subtract, e.expression, rhs.expression), depth: max(e.depth, rhs.depth) + 1, at: at)
         }
         return e
     }
 
-    mutating func product() throws -> Expression {
+    mutating func product() throws -> Node {
         var e = try unary()
         while case .op(let c) = token, c == "*" || c == "/" {
+            let at = tokenStart
             try advance()
-            e = .binary(c == "*" ? .multiply : .divide, e, try unary())
+            let rhs = try unary()
+            e = try node(.binary(c == "*" ? .multiply : .divide, e.expression, rhs.expression), depth: max(e.depth, rhs.depth) + 1, at: at)
         }
         return e
     }
 
-    mutating func unary() throws -> Expression {
+    mutating func unary() throws -> Node {
         if case .op(let c) = token, c == "-" || c == "+" {
+            let at = tokenStart
             try advance()
-            let operand = try unary()
-            return c == "-" ? .negate(operand) : operand
+            let operand = try nested(at: at) { try $0.unary() }
+            return c == "-" ? try node(.negate(operand.expression), depth: operand.depth + 1, at: at) : operand
         }
         return try power()
     }
 
-    mutating func power() throws -> Expression {
+    mutating func power() throws -> Node {
         let base = try atom()
         if token == .op("^") {
+            let at = tokenStart
             try advance()
-            return .binary(.power, base, try unary())
+            let exponent = try nested(at: at) { try $0.unary() }
+            return try node(.binary(.power, base.expression, exponent.expression), depth: max(base.depth, exponent.depth) + 1, at: at)
         }
         return base
     }
 
-    mutating func atom() throws -> Expression {
+    mutating func atom() throws -> Node {
         let start = tokenStart
         switch token {
         case .number(let v):
             try advance()
-            return .number(v)
+            return (.number(v), 1)
         case .name(let name):
             try advance()
             guard token == .op("(") else {
                 if symbolPositions[name] == nil { symbolPositions[name] = start }
-                return .symbol(name)
+                return (.symbol(name), 1)
             }
             guard let f = Function.callable.first(where: { $0.rawValue == name }) else {
                 throw error("unknown function '\(name)' (known: \(Function.callable.map(\.rawValue).joined(separator: ", ")))", at: start)
             }
             let open = tokenStart
             try advance()
-            let argument = try sum()
+            let argument = try nested(at: open) { try $0.sum() }
             if token == .op(",") { throw error("\(name) takes one argument", at: tokenStart) }
             try expect(")", opening: open)
-            return .call(f, argument)
+            return try node(.call(f, argument.expression), depth: argument.depth + 1, at: start)
         case .op("("):
             try advance()
-            let e = try sum()
+            let e = try nested(at: start) { try $0.sum() }
             try expect(")", opening: start)
             return e
         default:

@@ -437,6 +437,14 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_add_equation(pde, "u_xxx"));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_add_equation(pde, "u_n"));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_add_equation(pde, "foo(u)"));
+        {   /* runaway nesting is an error, not a stack overflow */
+            static char deep[200003];
+            memset(deep, '(', 100000), deep[100000] = 'u', memset(deep + 100001, ')', 100000), deep[200001] = 0;
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_add_equation(pde, deep));
+            for (int i = 0; i < 200000; i += 2) deep[i] = 'u', deep[i + 1] = '+';
+            deep[199999] = 0;
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_add_equation(pde, deep));
+        }
         EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_pde_set_constant(pde, "nu", INFINITY));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_set_constant(pde, "x", 1));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_pde_set_constant(pde, "pi", 1));
