@@ -68,11 +68,7 @@ public func hylo_hybrid_num_parameters(_ model: OpaquePointer?, _ numPhysics: Un
 public func hylo_hybrid_get_parameters(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ capacity: Int) -> hylo_status {
     abiCall("hylo_hybrid_get_parameters") {
         let m = try Handle.get(model, "model", as: HybridHandle.self)
-        let out = try Check.pointer(out, "out")
-        guard capacity >= m.parameters.count else {
-            throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); the model has \(m.parameters.count) parameters")
-        }
-        write([m.parameters], to: out)
+        try copyValues(m.parameters, to: out, capacity: capacity, "the model has \(m.parameters.count) parameters")
     }
 }
 

@@ -272,11 +272,7 @@ public func hylo_pinn_loss_term_name(_ pinn: OpaquePointer?, _ index: Int, _ buf
 public func hylo_pinn_loss_terms(_ pinn: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?, _ capacity: Int) -> hylo_status {
     abiCall("hylo_pinn_loss_terms") {
         let h = try Handle.get(pinn, "pinn", as: PINNHandle.self)
-        let out = try Check.pointer(out, "out")
-        guard capacity >= h.termLosses.count else {
-            throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); there are \(h.termLosses.count) loss terms")
-        }
-        write([h.termLosses], to: out)
+        try copyValues(h.termLosses, to: out, capacity: capacity, "there are \(h.termLosses.count) loss terms")
     }
 }
 
@@ -315,11 +311,7 @@ public func hylo_pinn_coefficients(_ pinn: OpaquePointer?, _ out: UnsafeMutableP
     abiCall("hylo_pinn_coefficients") {
         let values = try Handle.get(pinn, "pinn", as: PINNHandle.self).pinn.coefficientValues
         guard !values.isEmpty else { return }
-        let out = try Check.pointer(out, "out")
-        guard capacity >= values.count else {
-            throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); there are \(values.count) coefficients")
-        }
-        write([values], to: out)
+        try copyValues(values, to: out, capacity: capacity, "there are \(values.count) coefficients")
     }
 }
 

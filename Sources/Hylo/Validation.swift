@@ -43,6 +43,14 @@ enum Check {
     }
 }
 
+/// Copies `values` into a caller's array of `capacity` elements; `what` describes them in the
+/// error when the array is too small ("the model has 12 parameters").
+func copyValues(_ values: [Double], to out: UnsafeMutablePointer<Double>?, capacity: Int, _ what: String) throws {
+    let out = try Check.pointer(out, "out")
+    guard capacity >= values.count else { throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); \(what)") }
+    write([values], to: out)
+}
+
 /// Copies `text` into a caller's buffer of `capacity` bytes, NUL-terminated.
 func copyCString(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, capacity: Int) throws {
     let buffer = try Check.pointer(buffer, "buffer")

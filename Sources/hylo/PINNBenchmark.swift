@@ -48,8 +48,15 @@ func runBurgersAccuracy(options o: [String: String]) {
     let hard = o["--hard"] == "true"
     guard let pinn = try? PINN(problem: burgersProblem(hard: hard), configuration: network) else { return }
     let reference = BurgersReference().grid()
-    let points = Tensor(rows: reference.t.flatMap { t in reference.x.map { [$0, t] } })
-    let exact = reference.values.flatMap { $0 }
+    let run = trainReportingError(pinn, options, points: Tensor(rows: reference.t.flatMap { t in reference.x.map { [$0, t] } }),
+                                  exact: reference.values.flatMap { $0 })
+    print("RESULT burgers rel_l2=\(run.error) hard=\(hard) layers=\(network.hiddenLayers) width=\(network.hiddenFeatures) points=\(options.collocationPoints) adam=\(options.adamIterations) lbfgs=\(run.result?.lbfgsIterations ?? 0) stop=\(run.result?.lbfgsReason ?? "none") seconds=\(run.seconds)")
+}
+
+/// Trains `pinn`, printing the loss and the relative L2 error against `exact` (the first field at
+/// `points`) every 1000 iterations; returns the result, the final error and the seconds taken.
+func trainReportingError(_ pinn: PINN, _ options: PINNTrainingOptions, points: Tensor, exact: [Double])
+    -> (result: PINNTrainingResult?, error: Double, seconds: Int) {
     func error() -> Double {
         let u = withoutGradients { pinn(points) }.scalars.array
         let num = zip(u, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
@@ -60,7 +67,7 @@ func runBurgersAccuracy(options o: [String: String]) {
         if done % 1000 == 0 { print("\(stage) \(done) loss \(loss) error \(error()) seconds \(Int(now() - start))") }
         return true
     }
-    print("RESULT burgers rel_l2=\(error()) hard=\(hard) layers=\(network.hiddenLayers) width=\(network.hiddenFeatures) points=\(options.collocationPoints) adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) stop=\(result?.lbfgsReason ?? "none") seconds=\(Int(now() - start))")
+    return (result, error(), Int(now() - start))
 }
 
 /// The inverse diffusion–reaction problem of DeepXDE's `reaction_inverse` example: D and k_f
@@ -129,17 +136,7 @@ func runAllenCahn(options o: [String: String]) {
     let solver = AllenCahnReference()
     let times = (0...100).map { Double($0) / 100 }
     let reference = solver.solve(times: times)
-    let points = Tensor(rows: times.flatMap { t in solver.x.map { [$0, t] } })
-    let exact = reference.flatMap { $0 }
-    func error() -> Double {
-        let u = withoutGradients { pinn(points) }.scalars.array
-        let num = zip(u, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-        return (num / exact.reduce(0) { $0 + $1 * $1 }).squareRoot()
-    }
-    let start = now()
-    let result = try? pinn.train(options) { stage, done, _, loss, _ in
-        if done % 1000 == 0 { print("\(stage) \(done) loss \(loss) error \(error()) seconds \(Int(now() - start))") }
-        return true
-    }
-    print("RESULT allen_cahn rel_l2=\(error()) layers=\(network.hiddenLayers) width=\(network.hiddenFeatures) points=\(options.collocationPoints) adam=\(options.adamIterations) lbfgs=\(result?.lbfgsIterations ?? 0) seconds=\(Int(now() - start))")
+    let run = trainReportingError(pinn, options, points: Tensor(rows: times.flatMap { t in solver.x.map { [$0, t] } }),
+                                  exact: reference.flatMap { $0 })
+    print("RESULT allen_cahn rel_l2=\(run.error) layers=\(network.hiddenLayers) width=\(network.hiddenFeatures) points=\(options.collocationPoints) adam=\(options.adamIterations) lbfgs=\(run.result?.lbfgsIterations ?? 0) seconds=\(run.seconds)")
 }
