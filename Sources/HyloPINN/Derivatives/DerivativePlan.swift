@@ -25,9 +25,4 @@ public struct DerivativePlan: Equatable, Sendable {
 
     /// Index of a pair in `secondOrder`, if carried.
     public func index(of pair: Pair) -> Int? { secondOrder.firstIndex(of: pair) }
-
-    public func union(_ other: DerivativePlan) -> DerivativePlan {
-        DerivativePlan(dimension: dimension, firstOrder: Set(firstOrder).union(other.firstOrder),
-                       secondOrder: Set(secondOrder).union(other.secondOrder))
-    }
 }

@@ -8,8 +8,6 @@ enum Symbol: Equatable {
     case normalDerivative(field: Int)
     case constant(Double)
     case coefficient(Int)
-    /// The raw network output of the field an output transform belongs to.
-    case rawOutput
 }
 
 /// The names of a problem and what they mean.

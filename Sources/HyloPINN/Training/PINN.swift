@@ -82,7 +82,7 @@ public final class PINN: Module {
                 }.reduce(Tensor(0), +)
             case .success(.constant(let c)): return Tensor(c)
             case .success(.coefficient(let i)): return coefficients?.value.slice(axis: 0, start: i, end: i + 1) ?? Tensor(0)
-            case .success(.rawOutput), .failure: return Tensor(0)  // unreachable: names were checked
+            case .failure: return Tensor(0)  // unreachable: names were checked
             }
         }
         return r.shape == [points.shape[0], 1] ? r : r.expand(to: [points.shape[0], 1])
