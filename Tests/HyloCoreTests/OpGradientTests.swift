@@ -125,31 +125,4 @@ let opCases: [OpCase] = [
     }
 }
 
-@Suite struct FFTTests {
-    @Test(arguments: [7, 8])
-    func rfftMatchesDirectDFT(n: Int) {
-        let x = randn([2, n], seed: 11)
-        let (re, im) = x.rfft()
-        for r in 0..<2 { for k in 0...(n / 2) {
-            var a = 0.0, b = 0.0
-            for t in 0..<n {
-                let theta = 2 * Double.pi * Double(k * t) / Double(n)
-                a += x.scalars[r * n + t] * Glibc_cos(theta); b -= x.scalars[r * n + t] * Glibc_sin(theta)
-            }
-            #expect(abs(re.scalars[r * (n / 2 + 1) + k] - a) < 1e-12 && abs(im.scalars[r * (n / 2 + 1) + k] - b) < 1e-12)
-        } }
-        let back = Tensor.irfft(real: re, imag: im, count: n)
-        for (p, q) in zip(back.scalars, x.scalars) { #expect(abs(p - q) < 1e-13) }
-    }
-
-    @Test(arguments: [7, 8])
-    func fftGradients(n: Int) {
-        let check = GradientCheck.run(at: [randn([2, n], seed: 12)]) { xs in
-            let (re, im) = xs[0].rfft()
-            return Tensor.irfft(real: re.squared(), imag: im * re, count: n)
-        }
-        #expect(check.firstOrderError < 1e-6 && check.secondOrderError < 1e-5)
-    }
-}
-
 func Glibc_sin(_ x: Double) -> Double { Glibc.sin(x) }

@@ -1,101 +1,151 @@
-import CFFTW
-import Glibc
-
-/// FFTW's planner is not thread-safe; execution is.
-private let plannerLock: UnsafeMutablePointer<pthread_mutex_t> = {
-    let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    pthread_mutex_init(m, nil)
-    return m
-}()
-
-/// Plans (under the planner lock), executes once and destroys an FFTW plan.
-private func executeOnce(_ makePlan: () -> fftw_plan?) {
-    pthread_mutex_lock(plannerLock)
-    let plan = makePlan()
-    pthread_mutex_unlock(plannerLock)
-    fftw_execute(plan)
-    pthread_mutex_lock(plannerLock)
-    fftw_destroy_plan(plan)
-    pthread_mutex_unlock(plannerLock)
-}
-
-/// Real-to-complex FFTs along the last axis (FFTW), for spectral layers.
+/// Truncated real Fourier transforms over the last one or two axes (FFTW), for spectral layers
+/// and spectral solvers.
+///
+/// For a grid of sizes `N` (1-D) or `N₁ × N₂` (2-D) and a signal x, the spectrum is
+/// `X_k = Σₙ xₙ e^{−2πi k·n/N}`. The last axis keeps bins `k = 0 … K−1` (a half spectrum, so
+/// `K ≤ N/2 + 1`); in 2-D the first axis keeps the `K₁` lowest non-negative and the `K₁` highest
+/// (negative) frequencies, rows `0 … K₁−1, N₁−K₁ … N₁−1`, so `2K₁ ≤ N₁`. The inverse places a
+/// truncated spectrum Z into an otherwise zero spectrum and returns the real signal
+///
+///     y = 1/(N₁N₂) Σ_k c_k Re(Z_k e^{2πi k·n/N}),   c_k = 1 on the zero and Nyquist bins of the
+///                                                   last axis, 2 elsewhere,
+///
+/// which is the real inverse DFT (`irfft(rfft(x)) = x` when every mode is kept) and is defined for
+/// every Z, Hermitian or not (the imaginary parts on the zero and Nyquist bins of the last axis do
+/// not count). The two maps are adjoint up to the weights c, which gives the backward rules:
+/// `x̄ = N₁N₂ · irfft(X̄ / c)` and `Z̄ = (c / N₁N₂) · rfft(ȳ)`. Both are recorded with the same
+/// ops, so second derivatives work.
 extension Tensor {
-    /// The half spectrum `X_k = Σₙ xₙ e^{−2πikn/N}`, k = 0…N/2, of each row along the last axis,
-    /// as real and imaginary parts of shape `[…, N/2 + 1]`.
-    ///
-    /// Backward: `x̄ₙ = Σₖ Re X̄ₖ cos θ − Im X̄ₖ sin θ`, which is `N · irfft` of the cotangent with
-    /// its interior bins halved.
-    public func rfft() -> (real: Tensor, imag: Tensor) {
-        let n = shape[rank - 1], rows = count / Swift.max(n, 1), m = n / 2 + 1
-        var re = [Double](repeating: 0, count: rows * m), im = re
-        if n > 0 && rows > 0 {
-            var spectrum = [Double](repeating: 0, count: 2 * rows * m)
-            var input = scalars
-            input.withUnsafeMutableBufferPointer { src in
-                spectrum.withUnsafeMutableBytes { dst in
-                    let out = dst.baseAddress!.assumingMemoryBound(to: fftw_complex.self)
-                    var dims = Int32(n)
-                    executeOnce {
-                        fftw_plan_many_dft_r2c(1, &dims, Int32(rows), src.baseAddress, nil, 1, Int32(n),
-                                               out, nil, 1, Int32(m), UInt32(FFTW_ESTIMATE))
-                    }
-                }
-            }
-            for i in 0..<(rows * m) { re[i] = spectrum[2 * i]; im[i] = spectrum[2 * i + 1] }
-        }
-        var s = shape; s[rank - 1] = m
+    /// The spectrum of each signal over the last `modes.count` axes (1 or 2), truncated to `modes`.
+    /// Shapes: `[…, N]` → `[…, K]`; `[…, N₁, N₂]` → `[…, 2K₁, K₂]` (real and imaginary parts).
+    public func rfft(modes: [Int]) -> (real: Tensor, imag: Tensor) {
+        let grid = SpectralGrid(sizes: Array(shape.suffix(modes.count)), modes: modes)
+        precondition(rank >= modes.count, "rfft over \(modes.count) axes of a tensor of shape \(shape)")
+        let batch = Array(shape.dropLast(modes.count)), rows = elementCount(batch)
+        let (re, im) = grid.forward(scalars, batch: rows)
         let input = self
-        let weights = Tensor.spectrumMultiplicity(n).reciprocal
+        let weights = grid.multiplicity.reciprocal
+        let scale = Double(grid.points)
         func pullback(_ g: Tensor, real: Bool) -> [Tensor?] {
-            let z = Tensor.zeros(g.shape)
-            let x = real ? Tensor.irfft(real: g * weights, imag: z, count: n) : Tensor.irfft(real: z, imag: g * weights, count: n)
-            return [x * Double(n)]
+            let z = Tensor.zeros(g.shape), w = g * weights
+            return [Tensor.irfft(real: real ? w : z, imag: real ? z : w, sizes: grid.sizes) * scale]
         }
-        let realPart = Tensor.record(re, shape: s, inputs: [input]) { g, _ in pullback(g, real: true) }
-        let imagPart = Tensor.record(im, shape: s, inputs: [input]) { g, _ in pullback(g, real: false) }
-        return (realPart, imagPart)
+        let outShape = batch + grid.spectrumShape
+        return (Tensor.record(re, shape: outShape, inputs: [input]) { g, _ in pullback(g, real: true) },
+                Tensor.record(im, shape: outShape, inputs: [input]) { g, _ in pullback(g, real: false) })
     }
 
-    /// The real signal of length `count` whose half spectrum is `real + i·imag` (normalized so that
-    /// `irfft(rfft(x)) = x`); imaginary parts of the zero and Nyquist bins are ignored.
-    ///
-    /// Backward: `Z̄ₖ = (cₖ / N) · rfft(x̄)ₖ` with `cₖ = 2` on interior bins and 1 on the others.
-    public static func irfft(real: Tensor, imag: Tensor, count n: Int) -> Tensor {
-        precondition(real.shape == imag.shape && real.rank >= 1 && real.shape[real.rank - 1] == n / 2 + 1,
-                     "irfft: spectrum \(real.shape) does not fit \(n) points")
-        let m = n / 2 + 1, rows = real.count / m
-        var out = [Double](repeating: 0, count: rows * n)
-        if n > 0 && rows > 0 {
-            var spectrum = [Double](repeating: 0, count: 2 * rows * m)
-            for i in 0..<(rows * m) { spectrum[2 * i] = real.scalars[i]; spectrum[2 * i + 1] = imag.scalars[i] }
-            spectrum.withUnsafeMutableBytes { src in
-                out.withUnsafeMutableBufferPointer { dst in
-                    let input = src.baseAddress!.assumingMemoryBound(to: fftw_complex.self)
-                    var dims = Int32(n)
-                    executeOnce {
-                        fftw_plan_many_dft_c2r(1, &dims, Int32(rows), input, nil, 1, Int32(m),
-                                               dst.baseAddress, nil, 1, Int32(n), UInt32(FFTW_ESTIMATE))
-                    }
-                }
-            }
-            let scale = 1 / Double(n)
-            for i in out.indices { out[i] *= scale }
-        }
-        var s = real.shape; s[s.count - 1] = n
-        let weights = spectrumMultiplicity(n) * (1 / Double(n))
-        return record(out, shape: s, inputs: [real, imag]) { g, _ in
-            let (gr, gi) = g.rfft()
+    /// The real signals on a grid of `sizes` (1 or 2 axes) whose truncated spectra are
+    /// `real + i·imag`, of shape `[…, K]` or `[…, 2K₁, K₂]`; modes beyond them are zero.
+    public static func irfft(real: Tensor, imag: Tensor, sizes: [Int]) -> Tensor {
+        precondition(real.shape == imag.shape && real.rank >= sizes.count,
+                     "irfft: real \(real.shape) and imaginary \(imag.shape) parts differ")
+        let spectrum = Array(real.shape.suffix(sizes.count))
+        let modes = sizes.count == 2 ? [spectrum[0] / 2, spectrum[1]] : spectrum
+        let grid = SpectralGrid(sizes: sizes, modes: modes)
+        precondition(grid.spectrumShape == spectrum, "irfft: spectrum \(spectrum) does not fit a grid of \(sizes)")
+        let batch = Array(real.shape.dropLast(sizes.count))
+        let out = grid.inverse(real: real.scalars, imag: imag.scalars, batch: elementCount(batch))
+        let weights = grid.multiplicity * (1 / Double(grid.points))
+        return record(out, shape: batch + sizes, inputs: [real, imag]) { g, _ in
+            let (gr, gi) = g.rfft(modes: modes)
             return [real.requiresGrad ? gr * weights : nil, imag.requiresGrad ? gi * weights : nil]
         }
     }
 
-    /// How often each bin of an N-point half spectrum stands in the full spectrum: 2 for interior
-    /// bins, 1 for the zero and (even N) Nyquist bins.
-    static func spectrumMultiplicity(_ n: Int) -> Tensor {
-        Tensor((0..<(n / 2 + 1)).map { k in k == 0 || (n % 2 == 0 && k == n / 2) ? 1 : 2 })
-    }
+    /// The full half spectrum `k = 0 … N/2` along the last axis.
+    public func rfft() -> (real: Tensor, imag: Tensor) { rfft(modes: [shape[rank - 1] / 2 + 1]) }
+
+    /// The inverse of `rfft()`: `count` real points from a half spectrum of `count/2 + 1` bins.
+    public static func irfft(real: Tensor, imag: Tensor, count n: Int) -> Tensor { irfft(real: real, imag: imag, sizes: [n]) }
 
     /// Elementwise 1/x of a constant.
     var reciprocal: Tensor { Tensor(shape: shape, scalars: scalars.map { 1 / $0 }) }
+}
+
+/// A grid of one or two periodic axes and the modes kept on each (see the ops above).
+struct SpectralGrid {
+    let sizes: [Int], modes: [Int]
+
+    init(sizes: [Int], modes: [Int]) {
+        precondition((1...2).contains(modes.count) && sizes.count == modes.count, "1-D or 2-D transforms, got modes \(modes)")
+        let last = sizes[sizes.count - 1], kept = modes[modes.count - 1]
+        precondition(kept >= 1 && kept <= last / 2 + 1, "\(kept) modes do not fit \(last) points")
+        if sizes.count == 2 { precondition(modes[0] >= 1 && 2 * modes[0] <= sizes[0], "\(modes[0]) modes (twice) do not fit \(sizes[0]) points") }
+        self.sizes = sizes; self.modes = modes
+    }
+
+    var points: Int { sizes.reduce(1, *) }
+    var spectrumShape: [Int] { sizes.count == 2 ? [2 * modes[0], modes[1]] : modes }
+    var spectrumCount: Int { spectrumShape.reduce(1, *) }
+    /// Columns of the last axis's half spectrum.
+    var halfWidth: Int { sizes[sizes.count - 1] / 2 + 1 }
+
+    /// c_k along the last axis: 1 on the zero and (even N) Nyquist bins, 2 elsewhere.
+    var multiplicity: Tensor {
+        let n = sizes[sizes.count - 1]
+        return Tensor((0..<modes[modes.count - 1]).map { k in k == 0 || (n % 2 == 0 && k == n / 2) ? 1 : 2 })
+    }
+
+    /// Row of the full first-axis spectrum held in row `r` of a truncated one (2-D).
+    func fullRow(_ r: Int) -> Int { r < modes[0] ? r : sizes[0] - 2 * modes[0] + r }
+
+    func forward(_ x: ScalarBuffer, batch: Int) -> (ScalarBuffer, ScalarBuffer) {
+        let n = sizes[sizes.count - 1], h = halfWidth, kLast = modes[modes.count - 1]
+        let lines = batch * (sizes.count == 2 ? sizes[0] : 1)
+        let real = AlignedScalars(count: lines * n), half = AlignedScalars(count: lines * h * 2)
+        if lines * n > 0 { x.withUnsafeBufferPointer { real.pointer.update(from: $0.baseAddress!, count: lines * n) } }
+        if lines > 0 { FFTPlans.realToComplex(real, half, n: n, rows: lines) }
+        var re = [Double](repeating: 0, count: batch * spectrumCount), im = re
+        if sizes.count == 1 {
+            for b in 0..<batch { for k in 0..<kLast {
+                re[b * kLast + k] = half.pointer[2 * (b * h + k)]; im[b * kLast + k] = half.pointer[2 * (b * h + k) + 1]
+            } }
+            return (ScalarBuffer(re), ScalarBuffer(im))
+        }
+        let n1 = sizes[0], rowsKept = 2 * modes[0]
+        let columns = AlignedScalars(count: batch * n1 * kLast * 2)
+        for line in 0..<lines { for k in 0..<kLast {
+            columns.pointer[2 * (line * kLast + k)] = half.pointer[2 * (line * h + k)]
+            columns.pointer[2 * (line * kLast + k) + 1] = half.pointer[2 * (line * h + k) + 1]
+        } }
+        if batch > 0 { FFTPlans.complexAlongMiddle(columns, n: n1, inner: kLast, outer: batch, forward: true) }
+        for b in 0..<batch { for r in 0..<rowsKept { for k in 0..<kLast {
+            let src = 2 * ((b * n1 + fullRow(r)) * kLast + k), dst = (b * rowsKept + r) * kLast + k
+            re[dst] = columns.pointer[src]; im[dst] = columns.pointer[src + 1]
+        } } }
+        return (ScalarBuffer(re), ScalarBuffer(im))
+    }
+
+    func inverse(real re: ScalarBuffer, imag im: ScalarBuffer, batch: Int) -> ScalarBuffer {
+        let n = sizes[sizes.count - 1], h = halfWidth, kLast = modes[modes.count - 1]
+        let lines = batch * (sizes.count == 2 ? sizes[0] : 1)
+        let half = AlignedScalars(count: lines * h * 2)
+        if sizes.count == 1 {
+            for b in 0..<batch { for k in 0..<kLast {
+                half.pointer[2 * (b * h + k)] = re[b * kLast + k]; half.pointer[2 * (b * h + k) + 1] = im[b * kLast + k]
+            } }
+        } else {
+            let n1 = sizes[0], rowsKept = 2 * modes[0]
+            let columns = AlignedScalars(count: batch * n1 * kLast * 2)
+            for b in 0..<batch { for r in 0..<rowsKept { for k in 0..<kLast {
+                let dst = 2 * ((b * n1 + fullRow(r)) * kLast + k), src = (b * rowsKept + r) * kLast + k
+                columns.pointer[dst] = re[src]; columns.pointer[dst + 1] = im[src]
+            } } }
+            if batch > 0 { FFTPlans.complexAlongMiddle(columns, n: n1, inner: kLast, outer: batch, forward: false) }
+            for line in 0..<lines { for k in 0..<kLast {
+                half.pointer[2 * (line * h + k)] = columns.pointer[2 * (line * kLast + k)]
+                half.pointer[2 * (line * h + k) + 1] = columns.pointer[2 * (line * kLast + k) + 1]
+            } }
+        }
+        // Only the real parts of the zero and Nyquist bins count (see the ops above).
+        for line in 0..<lines {
+            half.pointer[2 * line * h + 1] = 0
+            if n % 2 == 0 && kLast == h { half.pointer[2 * (line * h + h - 1) + 1] = 0 }
+        }
+        let real = AlignedScalars(count: lines * n)
+        if lines > 0 { FFTPlans.complexToReal(half, real, n: n, rows: lines) }
+        let scale = 1 / Double(points)
+        return makeScalars(lines * n) { out in for i in 0..<(lines * n) { out[i] = real.pointer[i] * scale } }
+    }
 }

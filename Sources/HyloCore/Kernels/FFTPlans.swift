@@ -1,0 +1,112 @@
+import CFFTW
+import Glibc
+
+/// The FFTW transforms behind the spectral ops, with their plans cached.
+///
+/// Plans are made with `FFTW_ESTIMATE`, never `FFTW_MEASURE`: a measured plan depends on timings,
+/// so two runs could pick different algorithms and differ in the last bits, and Hylo promises
+/// identical results for a seed. Every transform runs on scratch from `fftw_malloc`, so a cached plan
+/// always meets arrays of the alignment it was made for. FFTW's planner is not thread-safe, its
+/// execution is: planning and the cache sit behind one lock, execution does not.
+enum FFTPlans {
+    enum Key: Hashable {
+        /// `rows` real-to-complex transforms of length `n` (contiguous rows, half spectra of n/2+1).
+        case realToComplex(n: Int, rows: Int)
+        /// The inverse of `realToComplex` (unnormalized; destroys its input).
+        case complexToReal(n: Int, rows: Int)
+        /// In-place complex transforms of length `n` along the middle axis of `[outer, n, inner]`.
+        case complexAlongMiddle(n: Int, inner: Int, outer: Int, forward: Bool)
+    }
+
+    private static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+    nonisolated(unsafe) private static var cache: [Key: fftw_plan] = [:]
+    /// Beyond this many cached plans, new shapes get a plan used once and destroyed.
+    private static let capacity = 256
+
+    /// Runs `execute` with the plan for `key`.
+    static func withPlan(_ key: Key, _ execute: (fftw_plan) -> Void) {
+        pthread_mutex_lock(lock)
+        if let plan = cache[key] {
+            pthread_mutex_unlock(lock)
+            execute(plan)
+            return
+        }
+        let plan = make(key)
+        let cached = cache.count < capacity
+        if cached { cache[key] = plan }
+        pthread_mutex_unlock(lock)
+        execute(plan)
+        if !cached {
+            pthread_mutex_lock(lock)
+            fftw_destroy_plan(plan)
+            pthread_mutex_unlock(lock)
+        }
+    }
+
+    /// Plans on scratch arrays (`FFTW_ESTIMATE` leaves them untouched).
+    private static func make(_ key: Key) -> fftw_plan {
+        let flags = UInt32(FFTW_ESTIMATE)
+        switch key {
+        case .realToComplex(let n, let rows), .complexToReal(let n, let rows):
+            let real = AlignedScalars(count: rows * n), complex = AlignedScalars(count: rows * (n / 2 + 1) * 2)
+            var dims = Int32(n)
+            if case .realToComplex = key {
+                return fftw_plan_many_dft_r2c(1, &dims, Int32(rows), real.pointer, nil, 1, Int32(n),
+                                              complex.complexPointer, nil, 1, Int32(n / 2 + 1), flags)!
+            }
+            return fftw_plan_many_dft_c2r(1, &dims, Int32(rows), complex.complexPointer, nil, 1, Int32(n / 2 + 1),
+                                          real.pointer, nil, 1, Int32(n), flags)!
+        case .complexAlongMiddle(let n, let inner, let outer, let forward):
+            let data = AlignedScalars(count: outer * n * inner * 2)
+            var dims = fftw_iodim(n: Int32(n), is: Int32(inner), os: Int32(inner))
+            var loops = [fftw_iodim(n: Int32(outer), is: Int32(n * inner), os: Int32(n * inner)),
+                         fftw_iodim(n: Int32(inner), is: 1, os: 1)]
+            return fftw_plan_guru_dft(1, &dims, 2, &loops, data.complexPointer, data.complexPointer,
+                                      forward ? FFTW_FORWARD : FFTW_BACKWARD, flags)!
+        }
+    }
+
+    /// Half spectra of `rows` real rows of length `n`: `out` holds `rows × (n/2+1)` complex numbers.
+    static func realToComplex(_ input: AlignedScalars, _ output: AlignedScalars, n: Int, rows: Int) {
+        withPlan(.realToComplex(n: n, rows: rows)) { fftw_execute_dft_r2c($0, input.pointer, output.complexPointer) }
+    }
+
+    /// Real rows from half spectra (unnormalized: the result is n times the inverse DFT); `input`
+    /// is destroyed.
+    static func complexToReal(_ input: AlignedScalars, _ output: AlignedScalars, n: Int, rows: Int) {
+        withPlan(.complexToReal(n: n, rows: rows)) { fftw_execute_dft_c2r($0, input.complexPointer, output.pointer) }
+    }
+
+    /// In place along the middle axis of a complex `[outer, n, inner]` array (unnormalized).
+    static func complexAlongMiddle(_ data: AlignedScalars, n: Int, inner: Int, outer: Int, forward: Bool) {
+        withPlan(.complexAlongMiddle(n: n, inner: inner, outer: outer, forward: forward)) {
+            fftw_execute_dft($0, data.complexPointer, data.complexPointer)
+        }
+    }
+}
+
+/// Zero-filled scratch from `fftw_malloc`, freed with its owner.
+final class AlignedScalars {
+    let pointer: UnsafeMutablePointer<Double>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        guard let raw = fftw_malloc(Swift.max(count, 1) * MemoryLayout<Double>.stride) else {
+            fatalError("out of memory allocating \(count) doubles for an FFT")
+        }
+        pointer = raw.assumingMemoryBound(to: Double.self)
+        pointer.initialize(repeating: 0, count: Swift.max(count, 1))
+    }
+
+    deinit { fftw_free(pointer) }
+
+    /// The same memory as interleaved complex numbers.
+    var complexPointer: UnsafeMutablePointer<fftw_complex> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: fftw_complex.self)
+    }
+}
