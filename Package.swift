@@ -39,15 +39,17 @@ let package = Package(
         .target(name: "HyloSBI", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloODE", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloPINN", dependencies: ["HyloNN"], swiftSettings: swift5),
+        .target(name: "HyloOperators", dependencies: ["HyloNN"], swiftSettings: swift5),
         .target(name: "HyloTasks", dependencies: ["HyloSBI", "HyloODE"], swiftSettings: swift5),
         .target(
-            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloPINN", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
+            name: "Hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloPINN", "HyloOperators", "HyloTasks", "CHylo"], exclude: ["hylo.map"], swiftSettings: swift5,
             linkerSettings: [.unsafeFlags(sharedLibraryFlags)]),
-        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloPINN", "HyloTasks"], swiftSettings: swift5),
+        .executableTarget(name: "hylo", dependencies: ["HyloNN", "HyloSBI", "HyloODE", "HyloPINN", "HyloOperators", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloODETests", dependencies: ["HyloODE", "HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloPINNTests", dependencies: ["HyloPINN", "HyloTasks"], swiftSettings: swift5),
+        .testTarget(name: "HyloOperatorsTests", dependencies: ["HyloOperators", "HyloTasks"], swiftSettings: swift5),
     ]
 )

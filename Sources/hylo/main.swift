@@ -25,6 +25,10 @@ func usage() -> Never {
                            recover D and k_f of the diffusion–reaction system (DeepXDE's reaction_inverse)
       bench allen-cahn [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W]
                            train an Allen–Cahn PINN, relative L2 error against the ETDRK4 reference
+      bench fno-burgers [--train N] [--test N] [--resolution N] [--epochs E] [--data DIR]
+      bench fno-darcy [--train N] [--test N] [--resolution N] [--epochs E] [--padding P] [--data DIR]
+      bench deeponet [--train N] [--test N] [--epochs E] [--data DIR]
+                           train a neural operator on generated data, test error (benchmarks/operators)
     """)
     exit(2)
 }
@@ -59,5 +63,11 @@ case "bench" where arguments.count >= 2 && arguments[1] == "reaction":
     runReactionInverse(options: flagOptions(from: 2))
 case "bench" where arguments.count >= 2 && arguments[1] == "allen-cahn":
     runAllenCahn(options: flagOptions(from: 2))
+case "bench" where arguments.count >= 2 && arguments[1] == "fno-burgers":
+    runFNOBurgers(options: flagOptions(from: 2))
+case "bench" where arguments.count >= 2 && arguments[1] == "fno-darcy":
+    runFNODarcy(options: flagOptions(from: 2))
+case "bench" where arguments.count >= 2 && arguments[1] == "deeponet":
+    runDeepONetAntiderivative(options: flagOptions(from: 2))
 default: usage()
 }

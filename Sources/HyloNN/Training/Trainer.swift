@@ -14,6 +14,8 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var schedule = LearningRateSchedule.constant
     /// Seeds the train/validation split and the per-epoch shuffles.
     public var seed: UInt64 = 0
+    /// End with the weights of the epoch with the lowest validation loss (else the last epoch's).
+    public var restoresBestWeights = true
     public init() {}
 }
 
@@ -94,7 +96,9 @@ public func train(_ parameters: [Parameter], count: Int, configuration c: Traini
         if !progress(report) { reason = .cancelled; break }
         if epoch - best.epoch >= c.patience { reason = .converged; break }
     }
-    if best.epoch >= 0 { for (p, v) in zip(parameters, best.values) { p.value.assignValues(v) } }
+    if best.epoch >= 0 && (c.restoresBestWeights || reason == .nonFinite) {
+        for (p, v) in zip(parameters, best.values) { p.value.assignValues(v) }
+    }
     return TrainingResult(epochs: history.count, bestEpoch: best.epoch + 1, bestValidationLoss: best.loss,
                           history: history, reason: reason)
 }
