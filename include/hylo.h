@@ -793,6 +793,124 @@ hylo_status hylo_pinn_save(const hylo_pinn *pinn, const char *path);
 /** Loads a PINN saved by hylo_pinn_save; it evaluates bit-identically. Since 0.1. */
 hylo_status hylo_pinn_load(const char *path, hylo_pinn **out);
 
+/* -------------------------------------------------------------------------------------------
+ * Neural operators
+ *
+ * Networks that map whole functions to functions. A hylo_fno (Fourier neural operator) maps fields
+ * on a periodic 1-D or 2-D grid to fields on the same grid; its weights act on Fourier modes, so a
+ * trained FNO evaluates at any resolution that resolves them. A hylo_deeponet maps a function seen
+ * at fixed sensors to its image at any point. Fields are row-major (C order): sample, channel,
+ * then the grid axes x (then y). Fortran arrays a(nx, ny, channels, n) have this layout.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct hylo_fno hylo_fno;
+typedef struct hylo_deeponet hylo_deeponet;
+
+/**
+ * An untrained FNO. Options (default): "dimensions" int (1: 1 or 2), "modes" int (16, kept per
+ * axis), "width" int (64), "layers" int (4, Fourier layers), "in_channels" int (1),
+ * "out_channels" int (1), "lifting_channels" int (0: one linear lifting map; else a hidden layer
+ * of that width), "projection_channels" int (128), "activation" (gelu: gelu, relu, tanh, silu,
+ * elu, sigmoid, softplus, identity), "padding" int (0: zero cells appended to each axis inside
+ * the Fourier layers, for non-periodic data), "append_grid" int 0/1 (1: grid coordinates as extra
+ * input channels), "normalize" int 0/1 (1: standardize each input and output channel with
+ * statistics of the training data), "seed" int (0). Since 0.1.
+ */
+hylo_status hylo_fno_create(const hylo_options *opts, hylo_fno **out);
+/** Frees the FNO (NULL is ignored). Since 0.1. */
+void hylo_fno_free(hylo_fno *fno);
+/** The number of grid axes and of input and output channels (any may be NULL). Since 0.1. */
+hylo_status hylo_fno_sizes(const hylo_fno *fno, size_t *dimensions, size_t *in_channels, size_t *out_channels);
+/**
+ * Trains on n pairs on an nx (1-D; ny must be 1) or nx × ny grid: inputs is
+ * n × in_channels × nx × ny, outputs n × out_channels × nx × ny. Options (default): "epochs" int
+ * (500), "batch_size" int (20), "learning_rate" (1e-3), "weight_decay" (1e-4, L2), "step_every"
+ * int (100) and "step_gamma" (0.5: the rate is multiplied by it every step_every epochs), "loss"
+ * (relative_l2: relative_l2, mse), "seed" int (0). The progress callback gets stage "epoch" after
+ * every epoch with the mean training loss; cancelling keeps the weights reached and returns
+ * HYLO_E_CANCELLED. Training again starts from the current weights. Since 0.1.
+ */
+hylo_status hylo_fno_train(hylo_fno *fno, const double *inputs, const double *outputs, size_t n, size_t nx, size_t ny,
+                           const hylo_options *opts, hylo_progress_fn progress, void *progress_data);
+/** The output fields for n input fields on an nx × ny grid of any resolution resolving the modes
+ *  (ny = 1 in 1-D): out is n × out_channels × nx × ny. HYLO_E_STATE before training. Since 0.1. */
+hylo_status hylo_fno_predict(const hylo_fno *fno, const double *inputs, size_t n, size_t nx, size_t ny, double *out);
+/** Saves the architecture, weights and normalizers. Since 0.1. */
+hylo_status hylo_fno_save(const hylo_fno *fno, const char *path);
+/** Loads an FNO saved by hylo_fno_save; it predicts bit-identically. Since 0.1. */
+hylo_status hylo_fno_load(const char *path, hylo_fno **out);
+
+/**
+ * An untrained DeepONet: branch net sensors → hidden… → latent, trunk net coordinates → hidden…
+ * → latent, G(u)(y) = Σ_k branch_k(u) trunk_k(y) + b. Options (default): "sensors" int (100),
+ * "coordinates" int (1), "hidden_layers" int (1), "hidden_features" int (40), "latent" int (40),
+ * "activation" (relu), "seed" int (0). Weights are Glorot-normal. Since 0.1.
+ */
+hylo_status hylo_deeponet_create(const hylo_options *opts, hylo_deeponet **out);
+/** Frees the DeepONet (NULL is ignored). Since 0.1. */
+void hylo_deeponet_free(hylo_deeponet *net);
+/** The number of sensors and coordinates (either may be NULL). Since 0.1. */
+hylo_status hylo_deeponet_sizes(const hylo_deeponet *net, size_t *sensors, size_t *coordinates);
+/**
+ * Trains on n functions all observed at the same num_points points (Cartesian product): u is
+ * n × sensors, y num_points × coordinates, s n × num_points (s[i][j] = G(u_i)(y_j)); batches are
+ * sets of functions. Options as hylo_fno_train, with defaults "epochs" 10000, "batch_size" n (full
+ * batch), "weight_decay" 0, "step_gamma" 1 (constant rate), "loss" mse. Since 0.1.
+ */
+hylo_status hylo_deeponet_train(hylo_deeponet *net, const double *u, size_t n, const double *y, size_t num_points,
+                                const double *s, const hylo_options *opts, hylo_progress_fn progress, void *progress_data);
+/** As hylo_deeponet_train for n triplets (u_i, y_i, s_i), each function at its own point: u is
+ *  n × sensors, y n × coordinates, s n; batches are sets of triplets. Since 0.1. */
+hylo_status hylo_deeponet_train_pointwise(hylo_deeponet *net, const double *u, const double *y, const double *s, size_t n,
+                                          const hylo_options *opts, hylo_progress_fn progress, void *progress_data);
+/** G(u_i)(y_j) for n functions at num_points points: out is n × num_points. Since 0.1. */
+hylo_status hylo_deeponet_predict(const hylo_deeponet *net, const double *u, size_t n, const double *y, size_t num_points,
+                                  double *out);
+/** G(u_i)(y_i) for n aligned pairs: out is n. Since 0.1. */
+hylo_status hylo_deeponet_predict_pointwise(const hylo_deeponet *net, const double *u, const double *y, size_t n, double *out);
+/** Saves the architecture and weights. Since 0.1. */
+hylo_status hylo_deeponet_save(const hylo_deeponet *net, const char *path);
+/** Loads a DeepONet saved by hylo_deeponet_save; it predicts bit-identically. Since 0.1. */
+hylo_status hylo_deeponet_load(const char *path, hylo_deeponet **out);
+
+/* Data sets of the neural-operator benchmarks, generated in-process. Sample i depends only on
+ * (seed, i), whatever the number of threads. */
+
+/**
+ * n Gaussian random fields on the periodic unit interval (ny = 1) or square, out n × nx × ny:
+ * u = Σ_k c_k (ξ_k cos 2πk·x + η_k sin 2πk·x), c_k = √2 σ (|2πk|² + τ²)^(−γ/2), over the
+ * frequencies the grid resolves. Since 0.1.
+ */
+hylo_status hylo_data_gaussian_field(double sigma, double tau, double gamma, size_t n, size_t nx, size_t ny,
+                                     int64_t seed, double *out);
+/**
+ * n pairs (u(0), u(T)) of viscous Burgers u_t + u u_x = ν u_xx on the periodic unit interval at
+ * `resolution` points (a divisor of "solver_points"), initial states Gaussian fields, each
+ * n × resolution. Options (default): "viscosity" (0.1), "final_time" (1), "sigma" (25), "tau" (5),
+ * "gamma" (2), "solver_points" int (8192, Fourier ETDRK4), "step" (1e-3). The progress callback
+ * gets stage "burgers" and may cancel. Since 0.1.
+ */
+hylo_status hylo_data_burgers(size_t n, size_t resolution, int64_t seed, const hylo_options *opts,
+                              hylo_progress_fn progress, void *progress_data, double *initial, double *final_state);
+/**
+ * n pairs (a, u) of Darcy flow −∇·(a∇u) = 1 on the unit square with u = 0 on the boundary, on a
+ * resolution × resolution grid (x_i = i/(resolution−1)), each n × resolution × resolution: a is 12
+ * where a Gaussian field N(0, (−Δ + τ²)^(−α)) with zero Neumann conditions is ≥ 0, else 3. Options
+ * (default): "tau" (3), "alpha" (2), "refinement" int (2: solved by finite differences on a grid
+ * that many times finer, then subsampled). Progress stage "darcy". Since 0.1.
+ */
+hylo_status hylo_data_darcy(size_t n, size_t resolution, int64_t seed, const hylo_options *opts,
+                            hylo_progress_fn progress, void *progress_data, double *coefficient, double *solution);
+/**
+ * The antiderivative operator s(x) = ∫₀ˣ u: n functions from a Gaussian process with kernel
+ * exp(−|x−y|²/(2ℓ²)), u n × sensors at equispaced sensors on [0, 1]. With num_points > 0
+ * (Cartesian data) y holds num_points equispaced points and s is n × num_points; with
+ * num_points = 0 (pointwise data) y and s hold one random point per function (n each). Options
+ * (default): "sensors" int (100), "length_scale" (0.2). Since 0.1.
+ */
+hylo_status hylo_data_antiderivative(size_t n, size_t num_points, int64_t seed, const hylo_options *opts,
+                                     double *u, double *y, double *s);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

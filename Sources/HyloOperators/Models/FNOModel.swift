@@ -16,13 +16,12 @@ public final class FNOModel {
     }
 
     public var configuration: FNOConfiguration { network.configuration }
-    public var isTrained: Bool { !normalizes || inputNormalizer != nil }
-
     /// Trains on `inputs` `[n, inChannels, spatial…]` and `outputs` `[n, outChannels, spatial…]`;
-    /// `progress` after every epoch, returning `false` cancels (the weights so far are kept).
+    /// `progress` after every epoch, returning `false` cancels (the weights so far are kept). The
+    /// normalizers are fitted on the first call's data and kept after.
     public func fit(inputs: Tensor, outputs: Tensor, options: OperatorTrainingOptions,
                     progress: (EpochReport) -> Bool = { _ in true }) -> TrainingResult {
-        if normalizes {
+        if normalizes && inputNormalizer == nil {
             inputNormalizer = ChannelNormalizer(fitting: inputs)
             outputNormalizer = ChannelNormalizer(fitting: outputs)
         }

@@ -17,8 +17,8 @@ public struct BurgersOperatorData: Sendable {
     public init() {}
 
     /// `count` pairs at `resolution` points (a divisor of `solverPoints`): initial and final states,
-    /// each `[count, resolution]` row-major. Sample i depends only on (seed, i), whatever the threads.
-    public func generate(count: Int, resolution: Int, seed: UInt64) -> (initial: [Double], final: [Double]) {
+    /// each `[count, resolution]` row-major. Sample i (counted from `first`) depends only on (seed, i), whatever the threads.
+    public func generate(count: Int, resolution: Int, seed: UInt64, first: Int = 0) -> (initial: [Double], final: [Double]) {
         precondition(resolution >= 2 && solverPoints % resolution == 0, "the resolution must divide \(solverPoints)")
         let n = solverPoints, stride = n / resolution
         let linear = (0..<(n / 2 + 1)).map { k -> Double in
@@ -40,7 +40,7 @@ public struct BurgersOperatorData: Sendable {
             final.withUnsafeMutableBufferPointer { u1 in
                 let (u0, u1) = (u0, u1)
                 DispatchQueue.concurrentPerform(iterations: count) { i in
-                    var rng = Philox(seed: seed, stream: UInt64(i))
+                    var rng = Philox(seed: seed, stream: UInt64(first + i))
                     let start = field.sample(sizes: [n], rng: &rng)
                     var state = integrator.spectrum(of: start)
                     integrator.advance(&state, steps: steps)

@@ -58,8 +58,8 @@ public struct DarcyFlowData: Sendable {
     }
 
     /// `count` pairs (a, u) at `resolution` × `resolution` points, each `[count, resolution, resolution]`
-    /// row-major. Sample i depends only on (seed, i), whatever the threads.
-    public func generate(count: Int, resolution: Int, seed: UInt64) -> (coefficient: [Double], solution: [Double]) {
+    /// row-major. Sample i (counted from `first`) depends only on (seed, i), whatever the threads.
+    public func generate(count: Int, resolution: Int, seed: UInt64, first: Int = 0) -> (coefficient: [Double], solution: [Double]) {
         precondition(resolution >= 3 && refinement >= 1, "a resolution of at least 3 and a refinement of at least 1")
         let fine = (resolution - 1) * refinement + 1, cells = resolution * resolution
         var coefficients = [Double](repeating: 0, count: count * cells), solutions = coefficients
@@ -67,7 +67,7 @@ public struct DarcyFlowData: Sendable {
             solutions.withUnsafeMutableBufferPointer { uOut in
                 let (aOut, uOut) = (aOut, uOut)
                 DispatchQueue.concurrentPerform(iterations: count) { n in
-                    var rng = Philox(seed: seed, stream: UInt64(n))
+                    var rng = Philox(seed: seed, stream: UInt64(first + n))
                     let a = coefficient(points: fine, rng: &rng)
                     let u = solve(coefficient: a, points: fine) ?? []  // a > 0 always factors
                     for i in 0..<resolution { for j in 0..<resolution {

@@ -10,7 +10,7 @@ from .errors import (BudgetExhausted, BufferTooSmall, CallbackError, Cancelled, 
                      HyloIOError, InternalError, InvalidArgumentError, NotFiniteError, NullArgumentError,
                      NumericalError, OptionError, ShapeError, StateError)
 from .mlp import MLPRegressor
-from . import diagnostics, ode, pinn, sbi
+from . import diagnostics, ode, operators, pinn, sbi
 
 __version__ = _cdll.hylo_version_string().decode()
 
@@ -21,7 +21,7 @@ def status_string(code: int) -> str:
 
 
 __all__ = [
-    "HEADER_VERSION", "library_version", "status_string", "Options", "MLPRegressor", "sbi", "ode", "pinn",
+    "HEADER_VERSION", "library_version", "status_string", "Options", "MLPRegressor", "sbi", "ode", "operators", "pinn",
     "HyloError", "NullArgumentError", "InvalidArgumentError", "ShapeError", "NotFiniteError", "OptionError",
     "StateError", "HyloIOError", "FileFormatError", "CallbackError", "Cancelled", "NumericalError",
     "BudgetExhausted", "BufferTooSmall", "InternalError",
