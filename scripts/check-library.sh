@@ -12,6 +12,8 @@ if other=$(echo "$exported" | grep -v '^hylo_'); then fail "non-hylo symbols exp
 missing=$(comm -23 <(echo "$declared") <(echo "$exported")); [ -z "$missing" ] || fail "declared but not exported: $missing"
 extra=$(comm -13 <(echo "$declared") <(echo "$exported")); [ -z "$extra" ] || fail "exported but not declared: $extra"
 readelf -d "$lib" | grep -q 'SONAME.*\[libhylo\.so\.0\]' || fail "SONAME is not libhylo.so.0"
-if ldd "$lib" | grep -i swift; then fail "the Swift runtime is linked dynamically"; fi
-for dep in libopenblas libfftw3; do ldd "$lib" | grep -q "$dep" || fail "$dep is not linked"; done
+# ldd's output is read once: `ldd | grep -q` fails under pipefail when grep stops reading early.
+dependencies=$(ldd "$lib")
+if echo "$dependencies" | grep -i swift; then fail "the Swift runtime is linked dynamically"; fi
+for dep in libopenblas libfftw3; do grep -q "$dep" <<< "$dependencies" || fail "$dep is not linked"; done
 echo "ok: $(echo "$exported" | wc -l) hylo_* symbols, SONAME libhylo.so.0, no Swift runtime dependency"

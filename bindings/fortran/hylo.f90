@@ -746,6 +746,140 @@ module hylo
       integer(c_int32_t) :: hylo_pinn_load
     end function
 
+    ! ---- Neural operators. Fields are C row-major n × channels × nx × ny, so a Fortran array
+    ! a(ny, nx, channels, n) (or a(nx, n) in 1-D, one channel) is passed as is.
+    function hylo_fno_create(opts, out) bind(C, name="hylo_fno_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_fno_create
+    end function
+    subroutine hylo_fno_free(fno) bind(C, name="hylo_fno_free")
+      import :: c_ptr
+      type(c_ptr), value :: fno
+    end subroutine
+    function hylo_fno_train(fno, inputs, outputs, n, nx, ny, opts, progress, progress_data) bind(C, name="hylo_fno_train")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: fno, opts, progress_data
+      real(c_double), intent(in) :: inputs(*), outputs(*)
+      integer(c_size_t), value :: n, nx, ny
+      type(c_funptr), value :: progress
+      integer(c_int32_t) :: hylo_fno_train
+    end function
+    function hylo_fno_predict(fno, inputs, n, nx, ny, out) bind(C, name="hylo_fno_predict")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: fno
+      real(c_double), intent(in) :: inputs(*)
+      integer(c_size_t), value :: n, nx, ny
+      real(c_double), intent(out) :: out(*)
+      integer(c_int32_t) :: hylo_fno_predict
+    end function
+    function hylo_fno_save(fno, path) bind(C, name="hylo_fno_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: fno
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_fno_save
+    end function
+    function hylo_fno_load(path, out) bind(C, name="hylo_fno_load")
+      import :: c_ptr, c_char, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_fno_load
+    end function
+    function hylo_deeponet_create(opts, out) bind(C, name="hylo_deeponet_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_deeponet_create
+    end function
+    subroutine hylo_deeponet_free(net) bind(C, name="hylo_deeponet_free")
+      import :: c_ptr
+      type(c_ptr), value :: net
+    end subroutine
+    !> u(sensors, n), y(coordinates, num_points), s(num_points, n) in Fortran order.
+    function hylo_deeponet_train(net, u, n, y, num_points, s, opts, progress, progress_data) &
+        bind(C, name="hylo_deeponet_train")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: net, opts, progress_data
+      real(c_double), intent(in) :: u(*), y(*), s(*)
+      integer(c_size_t), value :: n, num_points
+      type(c_funptr), value :: progress
+      integer(c_int32_t) :: hylo_deeponet_train
+    end function
+    function hylo_deeponet_train_pointwise(net, u, y, s, n, opts, progress, progress_data) &
+        bind(C, name="hylo_deeponet_train_pointwise")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: net, opts, progress_data
+      real(c_double), intent(in) :: u(*), y(*), s(*)
+      integer(c_size_t), value :: n
+      type(c_funptr), value :: progress
+      integer(c_int32_t) :: hylo_deeponet_train_pointwise
+    end function
+    function hylo_deeponet_predict(net, u, n, y, num_points, out) bind(C, name="hylo_deeponet_predict")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: net
+      real(c_double), intent(in) :: u(*), y(*)
+      integer(c_size_t), value :: n, num_points
+      real(c_double), intent(out) :: out(*)
+      integer(c_int32_t) :: hylo_deeponet_predict
+    end function
+    function hylo_deeponet_predict_pointwise(net, u, y, n, out) bind(C, name="hylo_deeponet_predict_pointwise")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: net
+      real(c_double), intent(in) :: u(*), y(*)
+      integer(c_size_t), value :: n
+      real(c_double), intent(out) :: out(*)
+      integer(c_int32_t) :: hylo_deeponet_predict_pointwise
+    end function
+    function hylo_deeponet_save(net, path) bind(C, name="hylo_deeponet_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: net
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_deeponet_save
+    end function
+    function hylo_deeponet_load(path, out) bind(C, name="hylo_deeponet_load")
+      import :: c_ptr, c_char, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_deeponet_load
+    end function
+    function hylo_data_gaussian_field(sigma, tau, gamma, n, nx, ny, seed, out) bind(C, name="hylo_data_gaussian_field")
+      import :: c_double, c_size_t, c_int64_t, c_int32_t
+      real(c_double), value :: sigma, tau, gamma
+      integer(c_size_t), value :: n, nx, ny
+      integer(c_int64_t), value :: seed
+      real(c_double), intent(out) :: out(*)
+      integer(c_int32_t) :: hylo_data_gaussian_field
+    end function
+    function hylo_data_burgers(n, resolution, seed, opts, progress, progress_data, initial, final_state) &
+        bind(C, name="hylo_data_burgers")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int64_t, c_int32_t
+      integer(c_size_t), value :: n, resolution
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts, progress_data
+      type(c_funptr), value :: progress
+      real(c_double), intent(out) :: initial(*), final_state(*)
+      integer(c_int32_t) :: hylo_data_burgers
+    end function
+    function hylo_data_darcy(n, resolution, seed, opts, progress, progress_data, coefficient, solution) &
+        bind(C, name="hylo_data_darcy")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int64_t, c_int32_t
+      integer(c_size_t), value :: n, resolution
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts, progress_data
+      type(c_funptr), value :: progress
+      real(c_double), intent(out) :: coefficient(*), solution(*)
+      integer(c_int32_t) :: hylo_data_darcy
+    end function
+    function hylo_data_antiderivative(n, num_points, seed, opts, u, y, s) bind(C, name="hylo_data_antiderivative")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      integer(c_size_t), value :: n, num_points
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts
+      real(c_double), intent(out) :: u(*), y(*), s(*)
+      integer(c_int32_t) :: hylo_data_antiderivative
+    end function
+
     function c_strlen(s) bind(C, name="strlen")
       import :: c_ptr, c_size_t
       type(c_ptr), value :: s

@@ -19,6 +19,11 @@ static int32_t abort_run(const double *t, size_t dt, double *x, size_t dx, uint6
     return -7;
 }
 
+static int32_t cancel_at_once(const char *stage, int64_t done, int64_t total, double loss, void *data) {
+    (void)stage; (void)done; (void)total; (void)loss; (void)data;
+    return 1;
+}
+
 static void write_file(const char *path, const void *bytes, size_t n) {
     FILE *f = fopen(path, "wb");
     if (f) { fwrite(bytes, 1, n, f); fclose(f); }
@@ -522,6 +527,134 @@ int main(void) {
         hylo_pde_free(pde);
         hylo_pde_free(NULL);
         hylo_options_free(po);
+    }
+
+    /* Neural operators and their data generators. */
+    {
+        double nan = NAN, a[4 * 16], u[4 * 16];
+        hylo_options *no = NULL;
+        EXPECT_OK(hylo_options_create(&no));
+        hylo_fno *fno = NULL;
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fno_create(NULL, NULL));
+        EXPECT_OK(hylo_options_set_int(no, "modes", 0));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_create(no, &fno));
+        EXPECT_OK(hylo_options_clear(no));
+        EXPECT_OK(hylo_options_set_int(no, "dimensions", 3));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_create(no, &fno));
+        EXPECT_OK(hylo_options_clear(no));
+        EXPECT_OK(hylo_options_set_string(no, "activation", "swish"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_create(no, &fno));
+        EXPECT_OK(hylo_options_clear(no));
+        EXPECT_OK(hylo_options_set_int(no, "width", 4096));
+        EXPECT_OK(hylo_options_set_int(no, "modes", 4096));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_create(no, &fno)); /* 2^28 spectral weights */
+        EXPECT_OK(hylo_options_clear(no));
+        EXPECT_OK(hylo_options_set_int(no, "modes", 4));
+        EXPECT_OK(hylo_options_set_int(no, "width", 4));
+        EXPECT_OK(hylo_options_set_int(no, "layers", 1));
+        EXPECT_OK(hylo_options_set_int(no, "projection_channels", 4));
+        EXPECT_OK(hylo_fno_create(no, &fno));
+        for (int i = 0; i < 4 * 16; i++) { a[i] = sin(0.3 * i); u[i] = cos(0.2 * i); }
+        EXPECT_ERROR(HYLO_E_STATE, hylo_fno_predict(fno, a, 4, 16, 1, u));
+        EXPECT_ERROR(HYLO_E_STATE, hylo_fno_save(fno, "never.fno"));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fno_train(NULL, a, u, 4, 16, 1, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fno_train(fno, NULL, u, 4, 16, 1, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_fno_train(fno, a, u, 0, 16, 1, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_fno_train(fno, a, u, 4, 16, 2, NULL, NULL, NULL)); /* 1-D needs ny = 1 */
+        EXPECT_ERROR(HYLO_E_SHAPE, hylo_fno_train(fno, a, u, 4, 4, 1, NULL, NULL, NULL)); /* 4 points, 4 modes */
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_fno_train(fno, a, u, (size_t)-1, 16, 1, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_fno_train(fno, a, u, 1 << 29, 1 << 23, 1, NULL, NULL, NULL));
+        u[5] = nan;
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_fno_train(fno, a, u, 4, 16, 1, NULL, NULL, NULL));
+        u[5] = 1;
+        double zeros[4 * 16] = {0};
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_fno_train(fno, a, zeros, 4, 16, 1, NULL, NULL, NULL));
+        hylo_options *to = NULL;
+        EXPECT_OK(hylo_options_create(&to));
+        EXPECT_OK(hylo_options_set_int(to, "epochs", 0));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_train(fno, a, u, 4, 16, 1, to, NULL, NULL));
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_string(to, "loss", "l1"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_train(fno, a, u, 4, 16, 1, to, NULL, NULL));
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_double(to, "step_gamma", 0));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_fno_train(fno, a, u, 4, 16, 1, to, NULL, NULL));
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_int(to, "epochs", 3));
+        EXPECT_ERROR(HYLO_E_CANCELLED, hylo_fno_train(fno, a, u, 4, 16, 1, to, cancel_at_once, NULL));
+        EXPECT_OK(hylo_fno_train(fno, a, u, 4, 16, 1, to, NULL, NULL));
+        EXPECT_OK(hylo_fno_predict(fno, a, 2, 8, 1, u)); /* another resolution resolving the modes */
+        EXPECT_ERROR(HYLO_E_SHAPE, hylo_fno_predict(fno, a, 2, 5, 1, u));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fno_predict(fno, a, 2, 8, 1, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fno_sizes(NULL, NULL, NULL, NULL));
+        EXPECT_OK(hylo_fno_save(fno, "fno.safetensors"));
+        hylo_fno *loaded = NULL;
+        EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_fno_load("pinn.safetensors", &loaded)); /* another kind */
+        EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_fno_load("bad_truncated.safetensors", &loaded));
+        EXPECT_ERROR(HYLO_E_IO, hylo_fno_load("/nonexistent.fno", &loaded));
+        EXPECT_OK(hylo_fno_load("fno.safetensors", &loaded));
+        hylo_fno_free(loaded);
+        hylo_fno_free(fno);
+        hylo_fno_free(NULL);
+
+        hylo_deeponet *net = NULL;
+        EXPECT_OK(hylo_options_clear(no));
+        EXPECT_OK(hylo_options_set_int(no, "sensors", 0));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_deeponet_create(no, &net));
+        EXPECT_OK(hylo_options_clear(no));
+        EXPECT_OK(hylo_options_set_int(no, "sensors", 16));
+        EXPECT_OK(hylo_options_set_int(no, "hidden_features", 8));
+        EXPECT_OK(hylo_options_set_int(no, "latent", 8));
+        EXPECT_OK(hylo_deeponet_create(no, &net));
+        double y[4] = {0, 0.3, 0.6, 1}, s[4 * 4] = {0};
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_deeponet_train(net, a, 4, y, 0, s, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_deeponet_train(net, a, 4, NULL, 4, s, NULL, NULL, NULL));
+        y[2] = INFINITY;
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_deeponet_train(net, a, 4, y, 4, s, NULL, NULL, NULL));
+        y[2] = 0.6;
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_int(to, "epochs", 2));
+        EXPECT_OK(hylo_deeponet_train(net, a, 4, y, 4, s, to, NULL, NULL));
+        EXPECT_OK(hylo_options_set_string(to, "loss", "relative_l2"));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_deeponet_train(net, a, 4, y, 4, s, to, NULL, NULL)); /* s = 0 */
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_deeponet_train_pointwise(net, a, y, s, 4, to, NULL, NULL));
+        EXPECT_OK(hylo_deeponet_predict(net, a, 4, y, 4, s));
+        EXPECT_OK(hylo_deeponet_predict_pointwise(net, a, y, 4, s));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_deeponet_predict(net, a, (size_t)1 << 29, y, (size_t)1 << 29, s));
+        EXPECT_OK(hylo_deeponet_save(net, "deeponet.safetensors"));
+        hylo_deeponet *net2 = NULL;
+        EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_deeponet_load("fno.safetensors", &net2));
+        EXPECT_OK(hylo_deeponet_load("deeponet.safetensors", &net2));
+        hylo_deeponet_free(net2);
+        hylo_deeponet_free(net);
+        hylo_deeponet_free(NULL);
+
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_gaussian_field(-1, 5, 2, 1, 16, 1, 0, a));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_gaussian_field(1, nan, 2, 1, 16, 1, 0, a));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_gaussian_field(1, 5, 2, 1, 1, 1, 0, a));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_data_gaussian_field(1, 5, 2, 1, 16, 1, 0, NULL));
+        EXPECT_OK(hylo_data_gaussian_field(1, 5, 2, 2, 4, 8, 0, a));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_burgers(1, 100, 0, NULL, NULL, NULL, a, u));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_data_burgers(1, 16, 0, NULL, NULL, NULL, a, NULL));
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_double(to, "step", 1e-12));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_data_burgers(1, 16, 0, to, NULL, NULL, a, u)); /* 10^12 steps */
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_int(to, "solver_points", 64));
+        EXPECT_ERROR(HYLO_E_CANCELLED, hylo_data_burgers(2, 16, 0, to, cancel_at_once, NULL, a, u));
+        EXPECT_OK(hylo_data_burgers(2, 16, 0, to, NULL, NULL, a, u));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_darcy(1, 2, 0, NULL, NULL, NULL, a, u));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_darcy(1, 5000, 0, NULL, NULL, NULL, a, u));
+        EXPECT_OK(hylo_data_darcy(1, 5, 0, NULL, NULL, NULL, a, u));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_antiderivative(1, 1, 0, NULL, a, y, s));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_antiderivative((size_t)1 << 23, 0, 0, NULL, a, y, s));
+        EXPECT_OK(hylo_options_clear(to));
+        EXPECT_OK(hylo_options_set_int(to, "sensors", 3));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_data_antiderivative(1, 0, 0, to, a, y, s));
+        EXPECT_OK(hylo_options_set_int(to, "sensors", 16));
+        EXPECT_OK(hylo_data_antiderivative(2, 2, 0, to, a, y, s));
+        hylo_options_free(to);
+        hylo_options_free(no);
     }
 
     hylo_mlp_free(m);
