@@ -55,8 +55,10 @@ func runFNOBurgers(options o: [String: String]) {
     }
     let (a, u) = (data[0], data[1])
     let trainRows = Array(0..<train), testRows = Array(train..<(train + test))
-    let model = FNOModel(FNOConfiguration(), normalize: o["--normalize"] != "false", seed: 0)
-    reportOperatorTraining("fno_burgers", epochs: training.epochs, settings: "train=\(train) test=\(test) resolution=\(resolution)",
+    var configuration = FNOConfiguration()
+    configuration.liftingChannels = Int(o["--lifting"] ?? "") ?? 0
+    let model = FNOModel(configuration, normalize: o["--normalize"] != "false", seed: 0)
+    reportOperatorTraining("fno_burgers", epochs: training.epochs, settings: "train=\(train) test=\(test) resolution=\(resolution) lifting=\(configuration.liftingChannels)",
                            fit: { _ = model.fit(inputs: a.selectRows(trainRows), outputs: u.selectRows(trainRows), options: training, progress: $0) },
                            testError: { OperatorLoss.relativeL2(model.predict(a.selectRows(testRows)), u.selectRows(testRows)).scalar })
 }
@@ -77,10 +79,11 @@ func runFNODarcy(options o: [String: String]) {
     var configuration = FNOConfiguration()
     configuration.modes = [12, 12]; configuration.width = 32
     configuration.padding = Int(o["--padding"] ?? "") ?? 0
+    configuration.liftingChannels = Int(o["--lifting"] ?? "") ?? 0
     let trainRows = Array(0..<train), testRows = Array(train..<(train + test))
     let model = FNOModel(configuration, seed: 0)
     reportOperatorTraining("fno_darcy", epochs: training.epochs,
-                           settings: "train=\(train) test=\(test) resolution=\(resolution) padding=\(configuration.padding)",
+                           settings: "train=\(train) test=\(test) resolution=\(resolution) padding=\(configuration.padding) lifting=\(configuration.liftingChannels)",
                            fit: { _ = model.fit(inputs: a.selectRows(trainRows), outputs: u.selectRows(trainRows), options: training, progress: $0) },
                            testError: { OperatorLoss.relativeL2(model.predict(a.selectRows(testRows)), u.selectRows(testRows)).scalar })
 }

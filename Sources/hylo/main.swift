@@ -25,8 +25,8 @@ func usage() -> Never {
                            recover D and k_f of the diffusion–reaction system (DeepXDE's reaction_inverse)
       bench allen-cahn [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W]
                            train an Allen–Cahn PINN, relative L2 error against the ETDRK4 reference
-      bench fno-burgers [--train N] [--test N] [--resolution N] [--epochs E] [--data DIR]
-      bench fno-darcy [--train N] [--test N] [--resolution N] [--epochs E] [--padding P] [--data DIR]
+      bench fno-burgers [--train N] [--test N] [--resolution N] [--epochs E] [--lifting C] [--data DIR]
+      bench fno-darcy [--train N] [--test N] [--resolution N] [--epochs E] [--padding P] [--lifting C] [--data DIR]
       bench deeponet [--train N] [--test N] [--epochs E] [--data DIR]
                            train a neural operator on generated data, test error (benchmarks/operators)
     """)

@@ -89,18 +89,18 @@ enum FFTPlans {
     }
 }
 
-/// Zero-filled scratch from `fftw_malloc`, freed with its owner.
+/// Scratch from `fftw_malloc` (zero-filled unless the caller overwrites all of it), freed with its owner.
 final class AlignedScalars {
     let pointer: UnsafeMutablePointer<Double>
     let count: Int
 
-    init(count: Int) {
+    init(count: Int, zeroed: Bool = true) {
         self.count = count
         guard let raw = fftw_malloc(Swift.max(count, 1) * MemoryLayout<Double>.stride) else {
             fatalError("out of memory allocating \(count) doubles for an FFT")
         }
         pointer = raw.assumingMemoryBound(to: Double.self)
-        pointer.initialize(repeating: 0, count: Swift.max(count, 1))
+        if zeroed { pointer.initialize(repeating: 0, count: Swift.max(count, 1)) }
     }
 
     deinit { fftw_free(pointer) }

@@ -36,13 +36,16 @@ extension Tensor {
     /// max(x, 0); derivative the step function (a constant).
     public func relu() -> Tensor { unary({ Swift.max($0, 0) }) { x, _ in x.step() } }
 
-    /// x Φ(x) with the exact normal CDF Φ; derivative Φ(x) + x φ(x).
+    /// x Φ(x) with the exact normal CDF Φ; derivative Φ(x) + x φ(x), one fused kernel.
     public func gelu() -> Tensor {
-        unary({ $0 * 0.5 * (1 + Glibc.erf($0 / 2.0.squareRoot())) }) { x, _ in
-            let cdf = ((x / 2.0.squareRoot()).erf() + 1) * 0.5
-            let pdf = (x.squared() * -0.5).exp() * (1 / (2 * Double.pi).squareRoot())
-            return cdf + x * pdf
-        }
+        unary({ $0 * 0.5 * (1 + Glibc.erf($0 / 2.0.squareRoot())) }) { x, _ in x.geluDerivative() }
+    }
+
+    /// GELU′(x) = Φ(x) + x φ(x); its own derivative is φ(x)(2 − x²).
+    func geluDerivative() -> Tensor {
+        unary({ x in
+            0.5 * (1 + Glibc.erf(x / 2.0.squareRoot())) + x * Glibc.exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
+        }) { x, _ in (x.squared() * -0.5).exp() * (1 / (2 * Double.pi).squareRoot()) * (2 - x.squared()) }
     }
 
     /// x · sigmoid(x); derivative s (1 + x (1 − s)).

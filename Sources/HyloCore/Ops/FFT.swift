@@ -24,10 +24,9 @@ extension Tensor {
         let batch = Array(shape.dropLast(modes.count)), rows = elementCount(batch)
         let (re, im) = grid.forward(scalars, batch: rows)
         let input = self
-        let weights = grid.multiplicity.reciprocal
         let scale = Double(grid.points)
         func pullback(_ g: Tensor, real: Bool) -> [Tensor?] {
-            let z = Tensor.zeros(g.shape), w = g * weights
+            let z = Tensor.zeros(g.shape), w = g * grid.multiplicity.reciprocal
             return [Tensor.irfft(real: real ? w : z, imag: real ? z : w, sizes: grid.sizes) * scale]
         }
         let outShape = batch + grid.spectrumShape
@@ -46,8 +45,8 @@ extension Tensor {
         precondition(grid.spectrumShape == spectrum, "irfft: spectrum \(spectrum) does not fit a grid of \(sizes)")
         let batch = Array(real.shape.dropLast(sizes.count))
         let out = grid.inverse(real: real.scalars, imag: imag.scalars, batch: elementCount(batch))
-        let weights = grid.multiplicity * (1 / Double(grid.points))
         return record(out, shape: batch + sizes, inputs: [real, imag]) { g, _ in
+            let weights = grid.multiplicity * (1 / Double(grid.points))
             let (gr, gi) = g.rfft(modes: modes)
             return [real.requiresGrad ? gr * weights : nil, imag.requiresGrad ? gi * weights : nil]
         }
@@ -93,7 +92,8 @@ struct SpectralGrid {
     func forward(_ x: ScalarBuffer, batch: Int) -> (ScalarBuffer, ScalarBuffer) {
         let n = sizes[sizes.count - 1], h = halfWidth, kLast = modes[modes.count - 1]
         let lines = batch * (sizes.count == 2 ? sizes[0] : 1)
-        let real = AlignedScalars(count: lines * n), half = AlignedScalars(count: lines * h * 2)
+        // Both are overwritten whole: the input by the copy, the output by FFTW.
+        let real = AlignedScalars(count: lines * n, zeroed: false), half = AlignedScalars(count: lines * h * 2, zeroed: false)
         if lines * n > 0 { x.withUnsafeBufferPointer { real.pointer.update(from: $0.baseAddress!, count: lines * n) } }
         if lines > 0 { FFTPlans.realToComplex(real, half, n: n, rows: lines) }
         var re = [Double](repeating: 0, count: batch * spectrumCount), im = re
@@ -143,7 +143,7 @@ struct SpectralGrid {
             half.pointer[2 * line * h + 1] = 0
             if n % 2 == 0 && kLast == h { half.pointer[2 * (line * h + h - 1) + 1] = 0 }
         }
-        let real = AlignedScalars(count: lines * n)
+        let real = AlignedScalars(count: lines * n, zeroed: false)
         if lines > 0 { FFTPlans.complexToReal(half, real, n: n, rows: lines) }
         let scale = 1 / Double(points)
         return makeScalars(lines * n) { out in for i in 0..<(lines * n) { out[i] = real.pointer[i] * scale } }
