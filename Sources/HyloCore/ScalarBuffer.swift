@@ -6,7 +6,7 @@ import Glibc
 /// Training loops allocate and free the same few buffer sizes at every step. Through `malloc`,
 /// buffers of a few hundred kilobytes are mapped and unmapped, or trimmed from the heap, each time,
 /// and the page faults cost as much as the arithmetic. The pool keeps recently freed buffers of
-/// 1024 elements and more per size (at most 16 per size and 256 MiB per thread) for reuse.
+/// 1024 elements and more per size (at most 64 per size and 2 GiB per thread) for reuse.
 public struct ScalarBuffer: RandomAccessCollection, MutableCollection, Equatable, ExpressibleByArrayLiteral,
     CustomStringConvertible
 {
@@ -97,8 +97,14 @@ public struct ScalarBuffer: RandomAccessCollection, MutableCollection, Equatable
 /// Per-thread caches of freed element buffers, by exact size.
 enum BufferPool {
     static let minimumPooled = 1024
-    static let maximumPerSize = 16
-    static let maximumBytes = 256 << 20
+    static let maximumPerSize = 64
+    /// An eighth of the physical memory, at most 2 GiB: enough to keep every activation of a
+    /// 2-D neural operator's training step, whose buffers of tens of megabytes would otherwise be
+    /// mapped, faulted in and unmapped again at every step.
+    static let maximumBytes: Int = {
+        let physical = sysconf(Int32(_SC_PHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))
+        return Swift.min(2 << 30, Swift.max(256 << 20, physical / 8))
+    }()
 
     final class Cache {
         var free: [Int: [UnsafeMutablePointer<Double>]] = [:]

@@ -5,9 +5,10 @@ import Glibc
 ///
 /// Plans are made with `FFTW_ESTIMATE`, never `FFTW_MEASURE`: a measured plan depends on timings,
 /// so two runs could pick different algorithms and differ in the last bits, and Hylo promises
-/// identical results for a seed. Every transform runs on scratch from `fftw_malloc`, so a cached plan
-/// always meets arrays of the alignment it was made for. FFTW's planner is not thread-safe, its
-/// execution is: planning and the cache sit behind one lock, execution does not.
+/// identical results for a seed. They are also `FFTW_UNALIGNED`, so that the scratch arrays can
+/// come from the per-thread buffer pool (reused from step to step) whatever their alignment.
+/// FFTW's planner is not thread-safe, its execution is: planning and the cache sit behind one
+/// lock, execution does not.
 enum FFTPlans {
     enum Key: Hashable {
         /// `rows` real-to-complex transforms of length `n` (contiguous rows, half spectra of n/2+1).
@@ -49,10 +50,10 @@ enum FFTPlans {
 
     /// Plans on scratch arrays (`FFTW_ESTIMATE` leaves them untouched).
     private static func make(_ key: Key) -> fftw_plan {
-        let flags = UInt32(FFTW_ESTIMATE)
+        let flags = UInt32(FFTW_ESTIMATE) | UInt32(FFTW_UNALIGNED)
         switch key {
         case .realToComplex(let n, let rows), .complexToReal(let n, let rows):
-            let real = AlignedScalars(count: rows * n), complex = AlignedScalars(count: rows * (n / 2 + 1) * 2)
+            let real = FFTScratch(count: rows * n), complex = FFTScratch(count: rows * (n / 2 + 1) * 2)
             var dims = Int32(n)
             if case .realToComplex = key {
                 return fftw_plan_many_dft_r2c(1, &dims, Int32(rows), real.pointer, nil, 1, Int32(n),
@@ -61,7 +62,7 @@ enum FFTPlans {
             return fftw_plan_many_dft_c2r(1, &dims, Int32(rows), complex.complexPointer, nil, 1, Int32(n / 2 + 1),
                                           real.pointer, nil, 1, Int32(n), flags)!
         case .complexAlongMiddle(let n, let inner, let outer, let forward):
-            let data = AlignedScalars(count: outer * n * inner * 2)
+            let data = FFTScratch(count: outer * n * inner * 2)
             var dims = fftw_iodim(n: Int32(n), is: Int32(inner), os: Int32(inner))
             var loops = [fftw_iodim(n: Int32(outer), is: Int32(n * inner), os: Int32(n * inner)),
                          fftw_iodim(n: Int32(inner), is: 1, os: 1)]
@@ -71,39 +72,37 @@ enum FFTPlans {
     }
 
     /// Half spectra of `rows` real rows of length `n`: `out` holds `rows × (n/2+1)` complex numbers.
-    static func realToComplex(_ input: AlignedScalars, _ output: AlignedScalars, n: Int, rows: Int) {
+    static func realToComplex(_ input: FFTScratch, _ output: FFTScratch, n: Int, rows: Int) {
         withPlan(.realToComplex(n: n, rows: rows)) { fftw_execute_dft_r2c($0, input.pointer, output.complexPointer) }
     }
 
     /// Real rows from half spectra (unnormalized: the result is n times the inverse DFT); `input`
     /// is destroyed.
-    static func complexToReal(_ input: AlignedScalars, _ output: AlignedScalars, n: Int, rows: Int) {
+    static func complexToReal(_ input: FFTScratch, _ output: FFTScratch, n: Int, rows: Int) {
         withPlan(.complexToReal(n: n, rows: rows)) { fftw_execute_dft_c2r($0, input.complexPointer, output.pointer) }
     }
 
     /// In place along the middle axis of a complex `[outer, n, inner]` array (unnormalized).
-    static func complexAlongMiddle(_ data: AlignedScalars, n: Int, inner: Int, outer: Int, forward: Bool) {
+    static func complexAlongMiddle(_ data: FFTScratch, n: Int, inner: Int, outer: Int, forward: Bool) {
         withPlan(.complexAlongMiddle(n: n, inner: inner, outer: outer, forward: forward)) {
             fftw_execute_dft($0, data.complexPointer, data.complexPointer)
         }
     }
 }
 
-/// Scratch from `fftw_malloc` (zero-filled unless the caller overwrites all of it), freed with its owner.
-final class AlignedScalars {
+/// Scratch for a transform from the buffer pool (zero-filled unless the caller overwrites all of
+/// it), returned to the pool with its owner.
+final class FFTScratch {
     let pointer: UnsafeMutablePointer<Double>
     let count: Int
 
     init(count: Int, zeroed: Bool = true) {
-        self.count = count
-        guard let raw = fftw_malloc(Swift.max(count, 1) * MemoryLayout<Double>.stride) else {
-            fatalError("out of memory allocating \(count) doubles for an FFT")
-        }
-        pointer = raw.assumingMemoryBound(to: Double.self)
-        if zeroed { pointer.initialize(repeating: 0, count: Swift.max(count, 1)) }
+        self.count = Swift.max(count, 1)
+        pointer = BufferPool.allocate(self.count)
+        if zeroed { pointer.update(repeating: 0, count: self.count) }
     }
 
-    deinit { fftw_free(pointer) }
+    deinit { BufferPool.release(pointer, count: count) }
 
     /// The same memory as interleaved complex numbers.
     var complexPointer: UnsafeMutablePointer<fftw_complex> {

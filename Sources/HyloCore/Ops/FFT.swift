@@ -93,7 +93,7 @@ struct SpectralGrid {
         let n = sizes[sizes.count - 1], h = halfWidth, kLast = modes[modes.count - 1]
         let lines = batch * (sizes.count == 2 ? sizes[0] : 1)
         // Both are overwritten whole: the input by the copy, the output by FFTW.
-        let real = AlignedScalars(count: lines * n, zeroed: false), half = AlignedScalars(count: lines * h * 2, zeroed: false)
+        let real = FFTScratch(count: lines * n, zeroed: false), half = FFTScratch(count: lines * h * 2, zeroed: false)
         if lines * n > 0 { x.withUnsafeBufferPointer { real.pointer.update(from: $0.baseAddress!, count: lines * n) } }
         if lines > 0 { FFTPlans.realToComplex(real, half, n: n, rows: lines) }
         var re = [Double](repeating: 0, count: batch * spectrumCount), im = re
@@ -104,7 +104,7 @@ struct SpectralGrid {
             return (ScalarBuffer(re), ScalarBuffer(im))
         }
         let n1 = sizes[0], rowsKept = 2 * modes[0]
-        let columns = AlignedScalars(count: batch * n1 * kLast * 2)
+        let columns = FFTScratch(count: batch * n1 * kLast * 2)
         for line in 0..<lines { for k in 0..<kLast {
             columns.pointer[2 * (line * kLast + k)] = half.pointer[2 * (line * h + k)]
             columns.pointer[2 * (line * kLast + k) + 1] = half.pointer[2 * (line * h + k) + 1]
@@ -120,14 +120,14 @@ struct SpectralGrid {
     func inverse(real re: ScalarBuffer, imag im: ScalarBuffer, batch: Int) -> ScalarBuffer {
         let n = sizes[sizes.count - 1], h = halfWidth, kLast = modes[modes.count - 1]
         let lines = batch * (sizes.count == 2 ? sizes[0] : 1)
-        let half = AlignedScalars(count: lines * h * 2)
+        let half = FFTScratch(count: lines * h * 2)
         if sizes.count == 1 {
             for b in 0..<batch { for k in 0..<kLast {
                 half.pointer[2 * (b * h + k)] = re[b * kLast + k]; half.pointer[2 * (b * h + k) + 1] = im[b * kLast + k]
             } }
         } else {
             let n1 = sizes[0], rowsKept = 2 * modes[0]
-            let columns = AlignedScalars(count: batch * n1 * kLast * 2)
+            let columns = FFTScratch(count: batch * n1 * kLast * 2)
             for b in 0..<batch { for r in 0..<rowsKept { for k in 0..<kLast {
                 let dst = 2 * ((b * n1 + fullRow(r)) * kLast + k), src = (b * rowsKept + r) * kLast + k
                 columns.pointer[dst] = re[src]; columns.pointer[dst + 1] = im[src]
@@ -143,7 +143,7 @@ struct SpectralGrid {
             half.pointer[2 * line * h + 1] = 0
             if n % 2 == 0 && kLast == h { half.pointer[2 * (line * h + h - 1) + 1] = 0 }
         }
-        let real = AlignedScalars(count: lines * n, zeroed: false)
+        let real = FFTScratch(count: lines * n, zeroed: false)
         if lines > 0 { FFTPlans.complexToReal(half, real, n: n, rows: lines) }
         let scale = 1 / Double(points)
         return makeScalars(lines * n) { out in for i in 0..<(lines * n) { out[i] = real.pointer[i] * scale } }
