@@ -71,15 +71,33 @@ enum FFTPlans {
         }
     }
 
-    /// Half spectra of `rows` real rows of length `n`: `out` holds `rows × (n/2+1)` complex numbers.
-    static func realToComplex(_ input: FFTScratch, _ output: FFTScratch, n: Int, rows: Int) {
-        withPlan(.realToComplex(n: n, rows: rows)) { fftw_execute_dft_r2c($0, input.pointer, output.complexPointer) }
+    /// Half spectra of `lines` real rows of length `n`: `output` holds `lines × (n/2+1)` complex
+    /// numbers. Large batches are cut into fixed parts run on the kernel threads (each row's
+    /// transform is the same whatever the cut).
+    static func realToComplex(_ input: FFTScratch, _ output: FFTScratch, n: Int, lines: Int) {
+        forEachPart(lines, n: n) { rows in
+            withPlan(.realToComplex(n: n, rows: rows.count)) {
+                fftw_execute_dft_r2c($0, input.pointer + rows.lowerBound * n,
+                                     output.complexPointer + rows.lowerBound * (n / 2 + 1))
+            }
+        }
     }
 
     /// Real rows from half spectra (unnormalized: the result is n times the inverse DFT); `input`
     /// is destroyed.
-    static func complexToReal(_ input: FFTScratch, _ output: FFTScratch, n: Int, rows: Int) {
-        withPlan(.complexToReal(n: n, rows: rows)) { fftw_execute_dft_c2r($0, input.complexPointer, output.pointer) }
+    static func complexToReal(_ input: FFTScratch, _ output: FFTScratch, n: Int, lines: Int) {
+        forEachPart(lines, n: n) { rows in
+            withPlan(.complexToReal(n: n, rows: rows.count)) {
+                fftw_execute_dft_c2r($0, input.complexPointer + rows.lowerBound * (n / 2 + 1),
+                                     output.pointer + rows.lowerBound * n)
+            }
+        }
+    }
+
+    /// Two parts when there is work enough for both cores (at least 2^18 points), else one.
+    private static func forEachPart(_ lines: Int, n: Int, _ body: (Range<Int>) -> Void) {
+        guard lines > 0 else { return }
+        Parallel.forEachPart(lines, parts: lines >= 2 && lines * n >= 1 << 18 ? 2 : 1, body)
     }
 
     /// In place along the middle axis of a complex `[outer, n, inner]` array (unnormalized).

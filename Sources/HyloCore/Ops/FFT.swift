@@ -95,57 +95,60 @@ struct SpectralGrid {
         // Both are overwritten whole: the input by the copy, the output by FFTW.
         let real = FFTScratch(count: lines * n, zeroed: false), half = FFTScratch(count: lines * h * 2, zeroed: false)
         if lines * n > 0 { x.withUnsafeBufferPointer { real.pointer.update(from: $0.baseAddress!, count: lines * n) } }
-        if lines > 0 { FFTPlans.realToComplex(real, half, n: n, rows: lines) }
-        var re = [Double](repeating: 0, count: batch * spectrumCount), im = re
+        FFTPlans.realToComplex(real, half, n: n, lines: lines)
+        let hp = half.pointer
         if sizes.count == 1 {
-            for b in 0..<batch { for k in 0..<kLast {
-                re[b * kLast + k] = half.pointer[2 * (b * h + k)]; im[b * kLast + k] = half.pointer[2 * (b * h + k) + 1]
-            } }
-            return (ScalarBuffer(re), ScalarBuffer(im))
+            let re = makeScalars(batch * kLast) { o in for b in 0..<batch { for k in 0..<kLast { o[b * kLast + k] = hp[2 * (b * h + k)] } } }
+            let im = makeScalars(batch * kLast) { o in for b in 0..<batch { for k in 0..<kLast { o[b * kLast + k] = hp[2 * (b * h + k) + 1] } } }
+            return (re, im)
         }
         let n1 = sizes[0], rowsKept = 2 * modes[0]
-        let columns = FFTScratch(count: batch * n1 * kLast * 2)
-        for line in 0..<lines { for k in 0..<kLast {
-            columns.pointer[2 * (line * kLast + k)] = half.pointer[2 * (line * h + k)]
-            columns.pointer[2 * (line * kLast + k) + 1] = half.pointer[2 * (line * h + k) + 1]
-        } }
+        let columns = FFTScratch(count: batch * n1 * kLast * 2, zeroed: false)
+        let cp = columns.pointer
+        for line in 0..<lines { (cp + 2 * line * kLast).update(from: hp + 2 * line * h, count: 2 * kLast) }
         if batch > 0 { FFTPlans.complexAlongMiddle(columns, n: n1, inner: kLast, outer: batch, forward: true) }
-        for b in 0..<batch { for r in 0..<rowsKept { for k in 0..<kLast {
-            let src = 2 * ((b * n1 + fullRow(r)) * kLast + k), dst = (b * rowsKept + r) * kLast + k
-            re[dst] = columns.pointer[src]; im[dst] = columns.pointer[src + 1]
-        } } }
-        return (ScalarBuffer(re), ScalarBuffer(im))
+        func gather(_ part: Int) -> ScalarBuffer {
+            makeScalars(batch * spectrumCount) { o in
+                for b in 0..<batch { for r in 0..<rowsKept { for k in 0..<kLast {
+                    o[(b * rowsKept + r) * kLast + k] = cp[2 * ((b * n1 + fullRow(r)) * kLast + k) + part]
+                } } }
+            }
+        }
+        return (gather(0), gather(1))
     }
 
     func inverse(real re: ScalarBuffer, imag im: ScalarBuffer, batch: Int) -> ScalarBuffer {
         let n = sizes[sizes.count - 1], h = halfWidth, kLast = modes[modes.count - 1]
         let lines = batch * (sizes.count == 2 ? sizes[0] : 1)
         let half = FFTScratch(count: lines * h * 2)
-        if sizes.count == 1 {
-            for b in 0..<batch { for k in 0..<kLast {
-                half.pointer[2 * (b * h + k)] = re[b * kLast + k]; half.pointer[2 * (b * h + k) + 1] = im[b * kLast + k]
-            } }
-        } else {
+        let hp = half.pointer
+        re.withUnsafeBufferPointer { rp in im.withUnsafeBufferPointer { ip in
+            if sizes.count == 1 {
+                for b in 0..<batch { for k in 0..<kLast {
+                    hp[2 * (b * h + k)] = rp[b * kLast + k]; hp[2 * (b * h + k) + 1] = ip[b * kLast + k]
+                } }
+                return
+            }
             let n1 = sizes[0], rowsKept = 2 * modes[0]
             let columns = FFTScratch(count: batch * n1 * kLast * 2)
+            let cp = columns.pointer
             for b in 0..<batch { for r in 0..<rowsKept { for k in 0..<kLast {
                 let dst = 2 * ((b * n1 + fullRow(r)) * kLast + k), src = (b * rowsKept + r) * kLast + k
-                columns.pointer[dst] = re[src]; columns.pointer[dst + 1] = im[src]
+                cp[dst] = rp[src]; cp[dst + 1] = ip[src]
             } } }
             if batch > 0 { FFTPlans.complexAlongMiddle(columns, n: n1, inner: kLast, outer: batch, forward: false) }
-            for line in 0..<lines { for k in 0..<kLast {
-                half.pointer[2 * (line * h + k)] = columns.pointer[2 * (line * kLast + k)]
-                half.pointer[2 * (line * h + k) + 1] = columns.pointer[2 * (line * kLast + k) + 1]
-            } }
-        }
+            for line in 0..<lines { (hp + 2 * line * h).update(from: cp + 2 * line * kLast, count: 2 * kLast) }
+        } }
         // Only the real parts of the zero and Nyquist bins count (see the ops above).
         for line in 0..<lines {
-            half.pointer[2 * line * h + 1] = 0
-            if n % 2 == 0 && kLast == h { half.pointer[2 * (line * h + h - 1) + 1] = 0 }
+            hp[2 * line * h + 1] = 0
+            if n % 2 == 0 && kLast == h { hp[2 * (line * h + h - 1) + 1] = 0 }
         }
         let real = FFTScratch(count: lines * n, zeroed: false)
-        if lines > 0 { FFTPlans.complexToReal(half, real, n: n, rows: lines) }
-        let scale = 1 / Double(points)
-        return makeScalars(lines * n) { out in for i in 0..<(lines * n) { out[i] = real.pointer[i] * scale } }
+        FFTPlans.complexToReal(half, real, n: n, lines: lines)
+        let scale = 1 / Double(points), rp = real.pointer
+        return makeScalars(lines * n) { out in
+            Parallel.forEachChunk(lines * n, grain: 1 << 16) { range in for i in range { out[i] = rp[i] * scale } }
+        }
     }
 }

@@ -17,8 +17,7 @@ public final class PointwiseLinear: Module {
 
     public func callAsFunction(_ v: Tensor) -> Tensor {
         let batch = v.shape[0], spatial = Array(v.shape.dropFirst(2)), points = spatial.reduce(1, *)
-        let out = weight.shape[0]
-        let y = Tensor.matmul(weight.value, v.reshaped([batch, weight.shape[1], points])) + bias.value.reshaped([out, 1])
-        return y.reshaped([batch, out] + spatial)
+        let y = Tensor.channelLinear(v.reshaped([batch, weight.shape[1], points]), weight.value, bias.value)
+        return y.reshaped([batch, weight.shape[0]] + spatial)
     }
 }
