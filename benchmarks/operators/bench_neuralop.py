@@ -21,17 +21,23 @@ torch.set_default_dtype(torch.float64)
 torch.manual_seed(0)
 if case == "burgers":
     a, u = (np.load(f"{directory}/burgers_1024_{i}.npy") for i in range(2))
-    shape, modes, width = (1024,), (16,), 64
+    # neuraloperator counts modes over the full spectrum of each axis and keeps n // 2 + 1 bins of
+    # the last: (30,) keeps bins 0…15, Hylo's 16 modes.
+    shape, modes, width = (1024,), (30,), 64
 else:
     a, u = (np.load(f"{directory}/darcy_85_{i}.npy") for i in range(2))
-    shape, modes, width = (85, 85), (12, 12), 32
+    shape, modes, width = (85, 85), (24, 22), 32  # ±12 rows × bins 0…11, Hylo's 12 × 12
 a = torch.from_numpy(a.reshape((-1, 1) + shape))
 u = torch.from_numpy(u.reshape((-1, 1) + shape))
 train, test = slice(0, 1000), slice(1000, None)
 
 model = FNO(n_modes=modes, in_channels=1, out_channels=1, hidden_channels=width, n_layers=4,
             lifting_channel_ratio=2, projection_channel_ratio=2, positional_embedding="grid",
-            use_channel_mlp=False, fno_skip="linear").to(torch.float64)
+            use_channel_mlp=False, fno_skip="linear")
+# float64 throughout: real parameters to double, the complex spectral weights to complex128
+# (Module.to(float64) would drop their imaginary parts).
+for p in model.parameters():
+    p.data = p.data.to(torch.complex128 if p.is_complex() else torch.float64)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
 
 
