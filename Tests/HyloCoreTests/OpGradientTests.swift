@@ -61,6 +61,8 @@ let opCases: [OpCase] = [
     OpCase(name: "softmax", inputs: { [randn([3, 4], seed: 1)] }, f: { $0[0].softmax(axis: 0) }),
     OpCase(name: "channelLinear", inputs: { [randn([2, 3, 5], seed: 1), randn([4, 3], seed: 2), randn([4], seed: 3)] },
            f: { Tensor.channelLinear($0[0], $0[1], $0[2]) }),
+    OpCase(name: "channelLinear adding", inputs: { [randn([2, 3, 5], seed: 1), randn([4, 3], seed: 2), randn([4], seed: 3), randn([2, 4, 5], seed: 4)] },
+           f: { Tensor.channelLinear($0[0], $0[1], $0[2], adding: $0[3]) }),
     OpCase(name: "matmul", inputs: { [randn([3, 4], seed: 1), randn([4, 2], seed: 2)] }, f: { Tensor.matmul($0[0], $0[1]) }),
     OpCase(name: "matmul transposed flags", inputs: { [randn([4, 3], seed: 1), randn([2, 4], seed: 2)] },
            f: { Tensor.matmul($0[0], $0[1], transposeA: true, transposeB: true) }),

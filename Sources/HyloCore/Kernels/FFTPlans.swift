@@ -11,7 +11,8 @@ import Glibc
 /// lock, execution does not.
 enum FFTPlans {
     enum Key: Hashable {
-        /// `rows` real-to-complex transforms of length `n` (contiguous rows, half spectra of n/2+1).
+        /// `rows` real-to-complex transforms of length `n` (contiguous rows, half spectra of n/2+1;
+        /// destroys its input).
         case realToComplex(n: Int, rows: Int)
         /// The inverse of `realToComplex` (unnormalized; destroys its input).
         case complexToReal(n: Int, rows: Int)
@@ -56,8 +57,9 @@ enum FFTPlans {
             let real = FFTScratch(count: rows * n), complex = FFTScratch(count: rows * (n / 2 + 1) * 2)
             var dims = Int32(n)
             if case .realToComplex = key {
+                // The input is scratch: FFTW may overwrite it, which opens its faster algorithms.
                 return fftw_plan_many_dft_r2c(1, &dims, Int32(rows), real.pointer, nil, 1, Int32(n),
-                                              complex.complexPointer, nil, 1, Int32(n / 2 + 1), flags)!
+                                              complex.complexPointer, nil, 1, Int32(n / 2 + 1), flags | UInt32(FFTW_DESTROY_INPUT))!
             }
             return fftw_plan_many_dft_c2r(1, &dims, Int32(rows), complex.complexPointer, nil, 1, Int32(n / 2 + 1),
                                           real.pointer, nil, 1, Int32(n), flags)!

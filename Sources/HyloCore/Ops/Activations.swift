@@ -36,16 +36,22 @@ extension Tensor {
     /// max(x, 0); derivative the step function (a constant).
     public func relu() -> Tensor { unary({ Swift.max($0, 0) }) { x, _ in x.step() } }
 
-    /// x Φ(x) with the exact normal CDF Φ; derivative Φ(x) + x φ(x), one fused kernel.
+    /// x Φ(x) with the exact normal CDF Φ. Φ(x) is kept from the forward pass, so the backward
+    /// pass, Φ(x) + x φ(x), needs an exponential but no second `erf`.
     public func gelu() -> Tensor {
-        unary({ $0 * 0.5 * (1 + Glibc.erf($0 / 2.0.squareRoot())) }) { x, _ in x.geluDerivative() }
+        let cdf = Tensor(shape: shape, scalars: mapScalars(self) { 0.5 * (1 + Glibc.erf($0 / 2.0.squareRoot())) })
+        return Tensor.record(zipScalars(self, cdf) { $0 * $1 }, shape: shape, inputs: [self]) { g, _ in
+            [g * self.geluDerivative(cdf: cdf)]
+        }
     }
 
-    /// GELU′(x) = Φ(x) + x φ(x); its own derivative is φ(x)(2 − x²).
-    func geluDerivative() -> Tensor {
-        unary({ x in
-            0.5 * (1 + Glibc.erf(x / 2.0.squareRoot())) + x * Glibc.exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
-        }) { x, _ in (x.squared() * -0.5).exp() * (1 / (2 * Double.pi).squareRoot()) * (2 - x.squared()) }
+    /// GELU′(x) = Φ(x) + x φ(x) from Φ(x); its own derivative is φ(x)(2 − x²).
+    func geluDerivative(cdf: Tensor) -> Tensor {
+        let density = 1 / (2 * Double.pi).squareRoot()
+        return Tensor.record(zipScalars(self, cdf) { x, c in c + x * density * Glibc.exp(-0.5 * x * x) }, shape: shape,
+                             inputs: [self]) { g, _ in
+            [g * (self.squared() * -0.5).exp() * density * (2 - self.squared())]
+        }
     }
 
     /// x · sigmoid(x); derivative s (1 + x (1 − s)).

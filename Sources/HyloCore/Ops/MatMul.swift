@@ -122,32 +122,42 @@ func gemm(_ m: Int, _ n: Int, _ k: Int, _ a: UnsafePointer<Double>, _ ta: Bool,
 }
 
 extension Tensor {
-    /// `y_b = W x_b + bias` for every batch entry of channel-first fields: `x` `[B, C, P]`, `w`
-    /// `[O, C]`, `bias` `[O]` → `[B, O, P]` — a linear map of the channels at every point (a 1 × 1
-    /// convolution), one GEMM per batch entry accumulating onto the broadcast bias.
+    /// `y_b = W x_b + bias (+ addend_b)` for every batch entry of channel-first fields: `x`
+    /// `[B, C, P]`, `w` `[O, C]`, `bias` `[O]`, `addend` `[B, O, P]` → `[B, O, P]` — a linear map of
+    /// the channels at every point (a 1 × 1 convolution), one GEMM per batch entry accumulating onto
+    /// the broadcast bias and the addend (a Fourier layer's spectral branch), so that neither needs
+    /// a pass of its own.
     ///
-    /// Backward: `x̄_b = Wᵀ ȳ_b`, `W̄ = Σ_b ȳ_b x_bᵀ`, `b̄ = Σ_{b,p} ȳ`.
-    public static func channelLinear(_ x: Tensor, _ w: Tensor, _ bias: Tensor) -> Tensor {
+    /// Backward: `x̄_b = Wᵀ ȳ_b`, `W̄ = Σ_b ȳ_b x_bᵀ`, `b̄ = Σ_{b,p} ȳ`, `addend̄ = ȳ`.
+    public static func channelLinear(_ x: Tensor, _ w: Tensor, _ bias: Tensor, adding addend: Tensor? = nil) -> Tensor {
         precondition(x.rank == 3 && w.rank == 2 && w.shape[1] == x.shape[1] && bias.shape == [w.shape[0]],
                      "channelLinear: input \(x.shape), weight \(w.shape) and bias \(bias.shape) do not fit")
         let (batch, c, p, o) = (x.shape[0], x.shape[1], x.shape[2], w.shape[0])
+        if let addend { precondition(addend.shape == [batch, o, p], "channelLinear: addend \(addend.shape) ≠ \([batch, o, p])") }
         let out = x.scalars.withUnsafeBufferPointer { px in
             w.scalars.withUnsafeBufferPointer { pw in
                 bias.scalars.withUnsafeBufferPointer { pb in
                     makeScalars(batch * o * p) { y in
                         for b in 0..<batch {
                             let yb = y + b * o * p
-                            for r in 0..<o { (yb + r * p).update(repeating: pb[r], count: p) }
+                            if let addend {
+                                addend.scalars.withUnsafeBufferPointer { pa in
+                                    let ab = pa.baseAddress! + b * o * p
+                                    for r in 0..<o { let shift = pb[r]; for j in 0..<p { yb[r * p + j] = ab[r * p + j] + shift } }
+                                }
+                            } else {
+                                for r in 0..<o { (yb + r * p).update(repeating: pb[r], count: p) }
+                            }
                             gemm(o, p, c, pw.baseAddress!, false, px.baseAddress! + b * c * p, false, yb, beta: 1)
                         }
                     }
                 }
             }
         }
-        return record(out, shape: [batch, o, p], inputs: [x, w, bias]) { g, _ in
+        return record(out, shape: [batch, o, p], inputs: [x, w, bias] + (addend.map { [$0] } ?? [])) { g, _ in
             [x.requiresGrad ? matmul(w, g, transposeA: true) : nil,
              w.requiresGrad ? matmul(g, x, transposeB: true).sum(axis: 0) : nil,
-             bias.requiresGrad ? g.sum(axes: [0, 2]) : nil]
+             bias.requiresGrad ? g.sum(axes: [0, 2]) : nil] + (addend.map { [$0.requiresGrad ? g : nil] } ?? [])
         }
     }
 }

@@ -15,9 +15,11 @@ public final class PointwiseLinear: Module {
 
     public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", weight), ("bias", bias)] }
 
-    public func callAsFunction(_ v: Tensor) -> Tensor {
-        let batch = v.shape[0], spatial = Array(v.shape.dropFirst(2)), points = spatial.reduce(1, *)
-        let y = Tensor.channelLinear(v.reshaped([batch, weight.shape[1], points]), weight.value, bias.value)
-        return y.reshaped([batch, weight.shape[0]] + spatial)
+    /// `W v + b`, plus `addend` (of the output's shape) when given.
+    public func callAsFunction(_ v: Tensor, adding addend: Tensor? = nil) -> Tensor {
+        let batch = v.shape[0], spatial = Array(v.shape.dropFirst(2)), points = spatial.reduce(1, *), out = weight.shape[0]
+        let y = Tensor.channelLinear(v.reshaped([batch, weight.shape[1], points]), weight.value, bias.value,
+                                     adding: addend?.reshaped([batch, out, points]))
+        return y.reshaped([batch, out] + spatial)
     }
 }

@@ -51,7 +51,7 @@ public final class FNONetwork: Module {
             }
         }
         for l in 0..<c.layers {
-            h = spectral[l](h) + pointwise[l](h)
+            h = pointwise[l](h, adding: spectral[l](h))
             if l + 1 < c.layers { h = activation(h) }
         }
         if c.padding > 0 {
