@@ -897,7 +897,8 @@ hylo_status hylo_data_burgers(size_t n, size_t resolution, int64_t seed, const h
  * resolution × resolution grid (x_i = i/(resolution−1)), each n × resolution × resolution: a is 12
  * where a Gaussian field N(0, (−Δ + τ²)^(−α)) with zero Neumann conditions is ≥ 0, else 3. Options
  * (default): "tau" (3), "alpha" (2), "refinement" int (2: solved by finite differences on a grid
- * that many times finer, then subsampled). Progress stage "darcy". Since 0.1.
+ * that many times finer, then subsampled; that grid has at most 513 points per side). Progress
+ * stage "darcy". Since 0.1.
  */
 hylo_status hylo_data_darcy(size_t n, size_t resolution, int64_t seed, const hylo_options *opts,
                             hylo_progress_fn progress, void *progress_data, double *coefficient, double *solution);

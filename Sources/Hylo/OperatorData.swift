@@ -87,7 +87,8 @@ public func hylo_data_darcy(_ n: Int, _ resolution: Int, _ seed: Int64, _ opts: 
         try Check.positive(resolution, "resolution", max: 1 << 16)
         guard resolution >= 3 else { throw HyloError.invalid("resolution is \(resolution); it must be at least 3") }
         let fine = (resolution - 1) * d.refinement + 1
-        guard fine <= 2049 else { throw HyloError.invalid("the solve grid would have \(fine) points per side (at most 2049)") }
+        // The banded factor holds (fine − 2)³ numbers: 1 GiB at 513 points per side.
+        guard fine <= 513 else { throw HyloError.invalid("the solve grid would have \(fine) points per side (at most 513: lower resolution or refinement)") }
         let cells = resolution * resolution
         guard try Check.product(n, cells, "coefficient") <= 1 << 31 else { throw HyloError.invalid("coefficient would hold more than 2^31 numbers") }
         let (a, u) = (try Check.pointer(coefficient, "coefficient"), try Check.pointer(solution, "solution"))

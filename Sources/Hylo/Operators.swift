@@ -105,6 +105,21 @@ func fnoGrid(_ c: FNOConfiguration, _ nx: Int, _ ny: Int) throws -> [Int] {
     return grid
 }
 
+/// Refuses work whose largest activation (`rows` × `widest`) would exceed 2^28 numbers (2 GiB).
+func checkActivations(rows: Int, widest: Int, _ advice: String) throws {
+    let (count, overflow) = rows.multipliedReportingOverflow(by: widest)
+    guard !overflow, count <= 1 << 28 else {
+        throw HyloError.invalid("an activation would hold \(UInt(bitPattern: rows)) × \(widest) numbers (more than 2^28); \(advice)")
+    }
+}
+
+/// The FNO's widest activation for `batch` fields on `grid` (padded as the layers see it).
+func checkFNOActivations(_ c: FNOConfiguration, grid: [Int], batch: Int) throws {
+    let points = grid.map { $0 + c.padding }.reduce(1, *)
+    try checkActivations(rows: try Check.product(batch, points, "batch × grid"), widest: max(c.width, c.liftingChannels, c.projectionChannels),
+                         "lower batch_size, the resolution or the widths")
+}
+
 /// A caller's fields `n × channels × grid` as a tensor.
 func fieldTensor(_ p: UnsafePointer<Double>?, n: Int, channels: Int, grid: [Int], _ name: String) throws -> Tensor {
     let perSample = try Check.product(channels, try Check.product(grid[0], grid.count == 2 ? grid[1] : 1, "the grid"), "\(name) per sample")
@@ -122,9 +137,10 @@ public func hylo_fno_train(_ fno: OpaquePointer?, _ inputs: UnsafePointer<Double
         let c = h.model.configuration
         try Check.positive(n, "n", max: 1 << 30)
         let grid = try fnoGrid(c, nx, ny)
+        let options = try operatorTrainingOptions(opts, defaults: OperatorTrainingOptions())
+        try checkFNOActivations(c, grid: grid, batch: Swift.min(options.batchSize, n))
         let a = try fieldTensor(inputs, n: n, channels: c.inChannels, grid: grid, "inputs")
         let u = try fieldTensor(outputs, n: n, channels: c.outChannels, grid: grid, "outputs")
-        let options = try operatorTrainingOptions(opts, defaults: OperatorTrainingOptions())
         if options.loss == .relativeL2 { try checkRelativeTargets(u.scalars.array, samples: n, "outputs") }
         h.trained = true
         try trainOperator(progress, progressData) { h.model.fit(inputs: a, outputs: u, options: options, progress: $0) }
@@ -140,6 +156,7 @@ public func hylo_fno_predict(_ fno: OpaquePointer?, _ inputs: UnsafePointer<Doub
         let c = h.model.configuration
         try Check.positive(n, "n", max: 1 << 30)
         let grid = try fnoGrid(c, nx, ny)
+        try checkFNOActivations(c, grid: grid, batch: Swift.min(20, n))
         let a = try fieldTensor(inputs, n: n, channels: c.inChannels, grid: grid, "inputs")
         let out = try Check.pointer(out, "out")
         h.model.predict(a).scalars.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
@@ -207,6 +224,14 @@ func matrixTensor(_ p: UnsafePointer<Double>?, rows: Int, columns: Int, _ name: 
     return Tensor(shape: [rows, columns], scalars: try Check.array(p, count: count, name))
 }
 
+/// The DeepONet's widest activations: `functions` rows through the branch, `points` through the
+/// trunk, and their `functions × points` contraction (Cartesian data) when `cartesian`.
+func checkDeepONetActivations(_ c: DeepONetConfiguration, functions: Int, points: Int, cartesian: Bool) throws {
+    try checkActivations(rows: functions, widest: c.branch.max() ?? 1, "lower batch_size or n")
+    try checkActivations(rows: points, widest: c.trunk.max() ?? 1, "use fewer points")
+    if cartesian { try checkActivations(rows: functions, widest: points, "lower batch_size or use fewer points") }
+}
+
 /// DeepONet's training defaults: full batch, constant rate, no weight decay, MSE.
 func deepONetTrainingDefaults(batch: Int) -> OperatorTrainingOptions {
     var t = OperatorTrainingOptions()
@@ -223,10 +248,11 @@ public func hylo_deeponet_train(_ net: OpaquePointer?, _ u: UnsafePointer<Double
         let c = h.model.configuration
         try Check.positive(n, "n", max: 1 << 30)
         try Check.positive(numPoints, "num_points", max: 1 << 30)
+        let options = try operatorTrainingOptions(opts, defaults: deepONetTrainingDefaults(batch: n))
+        try checkDeepONetActivations(c, functions: Swift.min(options.batchSize, n), points: numPoints, cartesian: true)
         let ut = try matrixTensor(u, rows: n, columns: c.sensors, "u")
         let yt = try matrixTensor(y, rows: numPoints, columns: c.coordinates, "y")
         let st = try matrixTensor(s, rows: n, columns: numPoints, "s")
-        let options = try operatorTrainingOptions(opts, defaults: deepONetTrainingDefaults(batch: n))
         if options.loss == .relativeL2 { try checkRelativeTargets(st.scalars.array, samples: n, "s") }
         try trainOperator(progress, progressData) { h.model.fit(.cartesian(u: ut, y: yt, s: st), options: options, progress: $0) }
     }
@@ -240,13 +266,15 @@ public func hylo_deeponet_train_pointwise(_ net: OpaquePointer?, _ u: UnsafePoin
         let h = try Handle.get(net, "net", as: DeepONetHandle.self)
         let c = h.model.configuration
         try Check.positive(n, "n", max: 1 << 30)
-        let ut = try matrixTensor(u, rows: n, columns: c.sensors, "u")
-        let yt = try matrixTensor(y, rows: n, columns: c.coordinates, "y")
-        let st = Tensor(try matrixTensor(s, rows: n, columns: 1, "s").scalars.array)
         let options = try operatorTrainingOptions(opts, defaults: deepONetTrainingDefaults(batch: n))
+        let batch = Swift.min(options.batchSize, n)
+        try checkDeepONetActivations(c, functions: batch, points: batch, cartesian: false)
         if options.loss == .relativeL2 {
             throw HyloError.option("the relative L2 loss needs whole output functions; pointwise data use \"loss\" = \"mse\"")
         }
+        let ut = try matrixTensor(u, rows: n, columns: c.sensors, "u")
+        let yt = try matrixTensor(y, rows: n, columns: c.coordinates, "y")
+        let st = Tensor(try matrixTensor(s, rows: n, columns: 1, "s").scalars.array)
         try trainOperator(progress, progressData) { h.model.fit(.pointwise(u: ut, y: yt, s: st), options: options, progress: $0) }
     }
 }
@@ -258,9 +286,10 @@ public func hylo_deeponet_predict(_ net: OpaquePointer?, _ u: UnsafePointer<Doub
         let model = try Handle.get(net, "net", as: DeepONetHandle.self).model
         try Check.positive(n, "n", max: 1 << 30)
         try Check.positive(numPoints, "num_points", max: 1 << 30)
+        guard try Check.product(n, numPoints, "out") <= 1 << 31 else { throw HyloError.invalid("out would hold more than 2^31 numbers") }
+        try checkDeepONetActivations(model.configuration, functions: Swift.min(4096, n), points: numPoints, cartesian: true)
         let ut = try matrixTensor(u, rows: n, columns: model.configuration.sensors, "u")
         let yt = try matrixTensor(y, rows: numPoints, columns: model.configuration.coordinates, "y")
-        guard try Check.product(n, numPoints, "out") <= 1 << 31 else { throw HyloError.invalid("out would hold more than 2^31 numbers") }
         let out = try Check.pointer(out, "out")
         model.predict(ut, at: yt).scalars.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
     }
@@ -272,6 +301,7 @@ public func hylo_deeponet_predict_pointwise(_ net: OpaquePointer?, _ u: UnsafePo
     abiCall("hylo_deeponet_predict_pointwise") {
         let model = try Handle.get(net, "net", as: DeepONetHandle.self).model
         try Check.positive(n, "n", max: 1 << 30)
+        try checkDeepONetActivations(model.configuration, functions: Swift.min(4096, n), points: Swift.min(4096, n), cartesian: false)
         let ut = try matrixTensor(u, rows: n, columns: model.configuration.sensors, "u")
         let yt = try matrixTensor(y, rows: n, columns: model.configuration.coordinates, "y")
         let out = try Check.pointer(out, "out")

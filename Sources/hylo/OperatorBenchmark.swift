@@ -31,7 +31,7 @@ func reportOperatorTraining(_ name: String, epochs: Int, settings: String,
     fit { report in
         epochTimes.append(now() - epochStart)
         if report.epoch % every == 0 || report.epoch == epochs {
-            print("epoch \(report.epoch) train_loss=\(report.trainingLoss) test_rel_l2=\(testError()) seconds=\(Int(now() - t0))")
+            print("epoch \(report.epoch) train_loss=\(report.trainingLoss) test_error=\(testError()) seconds=\(Int(now() - t0))")
         }
         epochStart = now()
         return true
@@ -40,14 +40,24 @@ func reportOperatorTraining(_ name: String, epochs: Int, settings: String,
     print("RESULT operators \(name) test_error=\(testError()) epochs=\(epochs) epoch_seconds=\((median * 1000).rounded() / 1000) total_seconds=\(Int(now() - t0)) \(settings)")
 }
 
+/// Training options from `--epochs`, `--batch`, `--lr`, `--step-every` and `--step-gamma` over
+/// `defaults` (the step defaults to a fifth of the epochs).
+func operatorTrainingFlags(_ o: [String: String], defaults: OperatorTrainingOptions) -> OperatorTrainingOptions {
+    var t = defaults
+    t.epochs = Int(o["--epochs"] ?? "") ?? t.epochs
+    t.batchSize = Int(o["--batch"] ?? "") ?? t.batchSize
+    t.learningRate = Double(o["--lr"] ?? "") ?? t.learningRate
+    t.stepEvery = Int(o["--step-every"] ?? "") ?? Swift.max(1, t.epochs / 5)
+    t.stepGamma = Double(o["--step-gamma"] ?? "") ?? t.stepGamma
+    return t
+}
+
 /// FNO on 1-D Burgers (the paper's setting: 1000 training and 100 test pairs at 1024 points,
 /// 16 modes, width 64, 500 epochs).
 func runFNOBurgers(options o: [String: String]) {
     let train = Int(o["--train"] ?? "") ?? 1000, test = Int(o["--test"] ?? "") ?? 100
     let resolution = Int(o["--resolution"] ?? "") ?? 1024
-    var training = OperatorTrainingOptions()
-    training.epochs = Int(o["--epochs"] ?? "") ?? 500
-    training.stepEvery = Swift.max(1, training.epochs / 5)
+    let training = operatorTrainingFlags(o, defaults: OperatorTrainingOptions())
     let data = operatorData("burgers_\(resolution)", directory: o["--data"],
                             shapes: [[train + test, 1, resolution], [train + test, 1, resolution]]) {
         let d = BurgersOperatorData().generate(count: train + test, resolution: resolution, seed: 2021)
@@ -67,9 +77,7 @@ func runFNOBurgers(options o: [String: String]) {
 func runFNODarcy(options o: [String: String]) {
     let train = Int(o["--train"] ?? "") ?? 1000, test = Int(o["--test"] ?? "") ?? 100
     let resolution = Int(o["--resolution"] ?? "") ?? 85
-    var training = OperatorTrainingOptions()
-    training.epochs = Int(o["--epochs"] ?? "") ?? 500
-    training.stepEvery = Swift.max(1, training.epochs / 5)
+    let training = operatorTrainingFlags(o, defaults: OperatorTrainingOptions())
     let data = operatorData("darcy_\(resolution)", directory: o["--data"],
                             shapes: [[train + test, 1, resolution, resolution], [train + test, 1, resolution, resolution]]) {
         let d = DarcyFlowData().generate(count: train + test, resolution: resolution, seed: 2021)
@@ -92,10 +100,9 @@ func runFNODarcy(options o: [String: String]) {
 /// branch [100, 40, 40], trunk [1, 40, 40]); test MSE on 100,000 triplets.
 func runDeepONetAntiderivative(options o: [String: String]) {
     let train = Int(o["--train"] ?? "") ?? 10_000, test = Int(o["--test"] ?? "") ?? 100_000
-    var training = OperatorTrainingOptions()
-    training.epochs = Int(o["--epochs"] ?? "") ?? 50_000
-    training.batchSize = train; training.weightDecay = 0; training.stepGamma = 1; training.loss = .mse
-    training.learningRate = Double(o["--lr"] ?? "") ?? 1e-3
+    var defaults = OperatorTrainingOptions()
+    defaults.epochs = 50_000; defaults.batchSize = train; defaults.weightDecay = 0; defaults.stepGamma = 1; defaults.loss = .mse
+    let training = operatorTrainingFlags(o, defaults: defaults)
     let generator = AntiderivativeData()
     let data = operatorData("antiderivative", directory: o["--data"],
                             shapes: [[train + test, 100], [train + test, 1], [train + test]]) {

@@ -28,7 +28,8 @@ func usage() -> Never {
       bench fno-burgers [--train N] [--test N] [--resolution N] [--epochs E] [--lifting C] [--data DIR]
       bench fno-darcy [--train N] [--test N] [--resolution N] [--epochs E] [--padding P] [--lifting C] [--data DIR]
       bench deeponet [--train N] [--test N] [--epochs E] [--data DIR]
-                           train a neural operator on generated data, test error (benchmarks/operators)
+                           train a neural operator on generated data, test error (benchmarks/operators);
+                           all three also take [--batch B] [--lr R] [--step-every N] [--step-gamma G]
     """)
     exit(2)
 }

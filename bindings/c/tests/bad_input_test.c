@@ -582,6 +582,7 @@ int main(void) {
         EXPECT_OK(hylo_options_clear(to));
         EXPECT_OK(hylo_options_set_int(to, "epochs", 3));
         EXPECT_ERROR(HYLO_E_CANCELLED, hylo_fno_train(fno, a, u, 4, 16, 1, to, cancel_at_once, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_fno_predict(fno, a, 64, 1 << 23, 1, u)); /* activations beyond 2^28 */
         EXPECT_OK(hylo_fno_train(fno, a, u, 4, 16, 1, to, NULL, NULL));
         EXPECT_OK(hylo_fno_predict(fno, a, 2, 8, 1, u)); /* another resolution resolving the modes */
         EXPECT_ERROR(HYLO_E_SHAPE, hylo_fno_predict(fno, a, 2, 5, 1, u));
@@ -621,6 +622,7 @@ int main(void) {
         EXPECT_OK(hylo_deeponet_predict(net, a, 4, y, 4, s));
         EXPECT_OK(hylo_deeponet_predict_pointwise(net, a, y, 4, s));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_deeponet_predict(net, a, (size_t)1 << 29, y, (size_t)1 << 29, s));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_deeponet_predict(net, a, 1, y, (size_t)1 << 27, s)); /* trunk activations */
         EXPECT_OK(hylo_deeponet_save(net, "deeponet.safetensors"));
         hylo_deeponet *net2 = NULL;
         EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_deeponet_load("fno.safetensors", &net2));
@@ -645,6 +647,7 @@ int main(void) {
         EXPECT_OK(hylo_data_burgers(2, 16, 0, to, NULL, NULL, a, u));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_darcy(1, 2, 0, NULL, NULL, NULL, a, u));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_darcy(1, 5000, 0, NULL, NULL, NULL, a, u));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_darcy(1, 258, 0, NULL, NULL, NULL, a, u)); /* 515 solve points */
         EXPECT_OK(hylo_data_darcy(1, 5, 0, NULL, NULL, NULL, a, u));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_antiderivative(1, 1, 0, NULL, a, y, s));
         EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_data_antiderivative((size_t)1 << 23, 0, 0, NULL, a, y, s));
