@@ -800,7 +800,7 @@ hylo_status hylo_pinn_load(const char *path, hylo_pinn **out);
  * on a periodic 1-D or 2-D grid to fields on the same grid; its weights act on Fourier modes, so a
  * trained FNO evaluates at any resolution that resolves them. A hylo_deeponet maps a function seen
  * at fixed sensors to its image at any point. Fields are row-major (C order): sample, channel,
- * then the grid axes x (then y). Fortran arrays a(nx, ny, channels, n) have this layout.
+ * then the grid axes x (then y), y fastest. A Fortran array a(ny, nx, channels, n) has this layout.
  * ------------------------------------------------------------------------------------------- */
 
 typedef struct hylo_fno hylo_fno;

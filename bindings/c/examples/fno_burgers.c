@@ -6,7 +6,7 @@
  *
  *   fno_burgers        a short run (ctest): 200 training pairs at 128 points, 60 epochs; test error ≤ 5 %
  *   fno_burgers full   the FNO paper's setting: 1000/100 pairs at 1024 points, 500 epochs; ≤ 2 %
- *                      (about two hours on two cores; `hylo bench fno-burgers` is the same run)
+ *                      (about 1.5 hours on two cores; `hylo bench fno-burgers` is the same run)
  */
 #include <hylo.h>
 #include <math.h>
