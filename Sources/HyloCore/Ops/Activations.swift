@@ -40,7 +40,7 @@ extension Tensor {
     /// pass, Φ(x) + x φ(x), needs an exponential but no second `erf`.
     public func gelu() -> Tensor {
         let cdf = Tensor(shape: shape, scalars: mapScalars(self) { 0.5 * (1 + Glibc.erf($0 / 2.0.squareRoot())) })
-        return Tensor.record(zipScalars(self, cdf) { $0 * $1 }, shape: shape, inputs: [self]) { g, _ in
+        return Tensor.record(zipScalars(self, cdf, Multiply()), shape: shape, inputs: [self]) { g, _ in
             [g * self.geluDerivative(cdf: cdf)]
         }
     }
@@ -48,8 +48,7 @@ extension Tensor {
     /// GELU′(x) = Φ(x) + x φ(x) from Φ(x); its own derivative is φ(x)(2 − x²).
     func geluDerivative(cdf: Tensor) -> Tensor {
         let density = 1 / (2 * Double.pi).squareRoot()
-        return Tensor.record(zipScalars(self, cdf) { x, c in c + x * density * Glibc.exp(-0.5 * x * x) }, shape: shape,
-                             inputs: [self]) { g, _ in
+        return Tensor.record(zipScalars(self, cdf, GELUDerivativeKernel()), shape: shape, inputs: [self]) { g, _ in
             [g * (self.squared() * -0.5).exp() * density * (2 - self.squared())]
         }
     }
@@ -83,3 +82,10 @@ extension Tensor {
 
 struct TanhBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * (1 - y * y) } }
 struct SigmoidBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * y * (1 - y) } }
+
+/// Φ(x) + x φ(x) from x and Φ(x), with the vectorizable exponential.
+struct GELUDerivativeKernel: BinaryKernel {
+    @inline(__always) func callAsFunction(_ x: Double, _ cdf: Double) -> Double {
+        cdf + x * 0.3989422804014327 * VectorMath.exp(-0.5 * x * x)
+    }
+}
