@@ -1,4 +1,3 @@
-import Dispatch
 import HyloCore
 
 /// The 1-D viscous Burgers data set of the FNO paper: u_t + (u²/2)_x = ν u_xx on the periodic unit
@@ -35,23 +34,13 @@ public struct BurgersOperatorData: Sendable {
             if n % 2 == 0 { re[n / 2] = 0; im[n / 2] = 0 }
         }
         let steps = Int((finalTime / step).rounded())
-        var initial = [Double](repeating: 0, count: count * resolution), final = initial
-        initial.withUnsafeMutableBufferPointer { u0 in
-            final.withUnsafeMutableBufferPointer { u1 in
-                let (u0, u1) = (u0, u1)
-                DispatchQueue.concurrentPerform(iterations: count) { i in
-                    var rng = Philox(seed: seed, stream: UInt64(first + i))
-                    let start = field.sample(sizes: [n], rng: &rng)
-                    var state = integrator.spectrum(of: start)
-                    integrator.advance(&state, steps: steps)
-                    let end = integrator.signal(of: state)
-                    for j in 0..<resolution {
-                        u0[i * resolution + j] = start[j * stride]
-                        u1[i * resolution + j] = end[j * stride]
-                    }
-                }
-            }
+        let pairs = generatePairs(count: count, width: resolution, seed: seed, first: first) { rng, u0, u1 in
+            let start = field.sample(sizes: [n], rng: &rng)
+            var state = integrator.spectrum(of: start)
+            integrator.advance(&state, steps: steps)
+            let end = integrator.signal(of: state)
+            for j in 0..<resolution { u0[j] = start[j * stride]; u1[j] = end[j * stride] }
         }
-        return (initial, final)
+        return (pairs.inputs, pairs.outputs)
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import HyloCore
 
@@ -62,22 +61,15 @@ public struct DarcyFlowData: Sendable {
     public func generate(count: Int, resolution: Int, seed: UInt64, first: Int = 0) -> (coefficient: [Double], solution: [Double]) {
         precondition(resolution >= 3 && refinement >= 1, "a resolution of at least 3 and a refinement of at least 1")
         let fine = (resolution - 1) * refinement + 1, cells = resolution * resolution
-        var coefficients = [Double](repeating: 0, count: count * cells), solutions = coefficients
-        coefficients.withUnsafeMutableBufferPointer { aOut in
-            solutions.withUnsafeMutableBufferPointer { uOut in
-                let (aOut, uOut) = (aOut, uOut)
-                DispatchQueue.concurrentPerform(iterations: count) { n in
-                    var rng = Philox(seed: seed, stream: UInt64(first + n))
-                    let a = coefficient(points: fine, rng: &rng)
-                    let u = solve(coefficient: a, points: fine) ?? []  // a > 0 always factors
-                    for i in 0..<resolution { for j in 0..<resolution {
-                        let f = (i * refinement) * fine + j * refinement
-                        aOut[n * cells + i * resolution + j] = a[f]
-                        uOut[n * cells + i * resolution + j] = u.isEmpty ? .nan : u[f]
-                    } }
-                }
-            }
+        let pairs = generatePairs(count: count, width: cells, seed: seed, first: first) { rng, aOut, uOut in
+            let a = coefficient(points: fine, rng: &rng)
+            let u = solve(coefficient: a, points: fine) ?? []  // a > 0 always factors
+            for i in 0..<resolution { for j in 0..<resolution {
+                let f = (i * refinement) * fine + j * refinement
+                aOut[i * resolution + j] = a[f]
+                uOut[i * resolution + j] = u.isEmpty ? .nan : u[f]
+            } }
         }
-        return (coefficients, solutions)
+        return (pairs.inputs, pairs.outputs)
     }
 }
