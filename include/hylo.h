@@ -384,21 +384,53 @@ void hylo_posterior_free(hylo_posterior *posterior);
 hylo_status hylo_posterior_dimensions(const hylo_posterior *posterior, size_t *dim_theta, size_t *dim_x);
 
 /**
- * Draws n samples (out: n × dim_theta) from the posterior at observation x (dim_x values), by
- * rejecting the estimator's draws outside the prior's support. Reproducible for a seed.
- * Options: "max_proposals" int (max(100 n, 100000)): the budget of draws. When the budget runs
- * out first, the samples found so far are written, *n_out tells how many, and the call returns
- * HYLO_E_BUDGET. *n_out and *acceptance_rate (may be NULL) report the count and the fraction of
- * draws inside the support. Thread-safe on a shared handle. Since 0.1.
+ * Draws n samples (out: n × dim_theta) from the posterior at observation x (dim_x values).
+ * Reproducible for a seed. Thread-safe on a shared handle. Since 0.1.
+ * Option "sample_with" string: "direct" (the default for NPE: draw from the estimator, reject
+ * draws outside the prior's support), "mcmc" (the default for NLE and NRE, whose posterior is
+ * known up to a constant) or "importance" (sampling-importance-resampling of prior draws).
+ *   direct: "max_proposals" int (max(100 n, 100000)): the budget of draws. *acceptance_rate is
+ *     the fraction of draws inside the support.
+ *   mcmc (sbi's MCMCPosterior defaults): "mcmc_method" slice | mh | hmc | nuts (slice: vectorized
+ *     coordinate-wise slice sampling; mh: adaptive random-walk Metropolis–Hastings; hmc and nuts
+ *     use the estimator's gradients, with step size and diagonal mass adapted during warm-up);
+ *     "num_chains" int (20); "warmup_steps" int per chain (200); "thin" int (1);
+ *     "init_strategy" resample | prior (resample: chains start at prior draws resampled by
+ *     p(θ | x) / p(θ) among "num_candidate_samples" (10000)); "max_seconds" double, 0 = no limit (0);
+ *     "slice_width" double (0.01, initial bracket, tuned in warm-up); "num_leapfrog_steps" int
+ *     (10, hmc); "max_tree_depth" int 1…20 (10, nuts); "target_acceptance" double (0.8, hmc/nuts).
+ *     Chains run in the prior's unbounded coordinates. *acceptance_rate is the mean acceptance
+ *     probability (1 for slice). For progress, cancellation and R̂/ESS use
+ *     hylo_posterior_sample_mcmc.
+ *   importance: "oversampling_factor" int (32): each sample is drawn among that many prior draws
+ *     weighed by p(θ | x) / p(θ). *acceptance_rate is the effective sample size of the weights
+ *     per draw.
+ * Options of another method are refused (HYLO_E_OPTION). When a budget runs out first, the samples
+ * found so far are written, *n_out tells how many, and the call returns HYLO_E_BUDGET.
  */
 hylo_status hylo_posterior_sample(const hylo_posterior *posterior, const double *x, size_t dim_x, size_t n,
                                   uint64_t seed, const hylo_options *opts, double *out, size_t *n_out,
                                   double *acceptance_rate);
 
 /**
- * log p(θ | x) at n points theta (n × dim_theta) for one observation x, in out (n): the
- * estimator's density renormalized by its mass inside the prior's support (estimated from 10,000
- * draws with `seed`), -INFINITY outside the support. Thread-safe on a shared handle. Since 0.1.
+ * Draws n samples by MCMC (the "mcmc" options of hylo_posterior_sample, without "sample_with"),
+ * for any posterior, and reports convergence: rhat and ess (dim_theta each, may be NULL) receive
+ * the split R̂ and the effective sample size of every parameter (NaN with fewer than 4 draws per
+ * chain). Progress: stage "mcmc", counting steps per chain (warm-up included); cancelling returns
+ * HYLO_E_CANCELLED with the draws so far written and counted in *n_out, as does HYLO_E_BUDGET when
+ * "max_seconds" runs out. Since 0.1.
+ */
+hylo_status hylo_posterior_sample_mcmc(const hylo_posterior *posterior, const double *x, size_t dim_x, size_t n,
+                                       uint64_t seed, const hylo_options *opts, hylo_progress_fn progress,
+                                       void *user_data, double *out, size_t *n_out, double *rhat, double *ess,
+                                       double *acceptance_rate);
+
+/**
+ * log p(θ | x) at n points theta (n × dim_theta) for one observation x, in out (n), -INFINITY
+ * outside the prior's support. NPE: the estimator's density renormalized by its mass inside the
+ * support (estimated from 10,000 draws with `seed`). NLE and NRE: the potential
+ * log ℓ(x | θ) + log p(θ), which is normalized only up to a constant in θ. Thread-safe on a shared
+ * handle. Since 0.1.
  */
 hylo_status hylo_posterior_log_prob(const hylo_posterior *posterior, const double *theta, size_t n,
                                     const double *x, size_t dim_x, uint64_t seed, double *out);
@@ -406,7 +438,8 @@ hylo_status hylo_posterior_log_prob(const hylo_posterior *posterior, const doubl
 /**
  * The maximum a posteriori estimate at x: out (dim_theta) receives the θ maximizing the posterior
  * density inside the prior's support and *log_prob (may be NULL) its log-density (without the
- * leakage correction). As sbi's map(): the best of "num_init_samples" posterior draws (1000) start
+ * leakage correction; NLE and NRE: the potential). As sbi's map(): the best of "num_init_samples"
+ * posterior draws (1000; prior draws for NLE and NRE) start
  * "num_starts" (10) runs of gradient ascent with Adam ("learning_rate", 0.01) for "num_iter" (1000)
  * steps, in the prior's unbounded coordinates. Thread-safe on a shared handle. Since 0.1.
  */
@@ -438,6 +471,69 @@ hylo_status hylo_npy_read(const char *path, double *out, size_t capacity);
 /** Appends the simulations of two .npy files, theta (n × prior dimension) and x (n × dim_x), as
  *  hylo_npe_append_simulations does. Since 0.1. */
 hylo_status hylo_npe_append_npy(hylo_npe *npe, const char *theta_path, const char *x_path, size_t *n_excluded);
+
+/* ---------------------------------------------------------------------------------------------
+ * Neural likelihood and ratio estimation (NLE, NRE): posteriors known up to a constant, sampled
+ * by MCMC or importance sampling (hylo_posterior_sample, hylo_posterior_sample_mcmc)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct hylo_nle hylo_nle;
+typedef struct hylo_nre hylo_nre;
+
+/**
+ * Neural likelihood estimation for a prior (copied): a conditional flow q(x | θ) trained by
+ * maximum likelihood; the posterior is q(x | θ) p(θ) up to a constant. Options: those of
+ * hylo_npe_create except "unbounded_theta" (the flow's variable is x); sbi's default estimator
+ * for NLE is maf, as here. Since 0.1.
+ */
+hylo_status hylo_nle_create(const hylo_prior *prior, const hylo_options *opts, hylo_nle **out);
+/** Releases an NLE object; NULL is allowed. Since 0.1. */
+void hylo_nle_free(hylo_nle *nle);
+/** As hylo_npe_append_simulations. Since 0.1. */
+hylo_status hylo_nle_append_simulations(hylo_nle *nle, const double *theta, const double *x, size_t n,
+                                        size_t dim_x, size_t *n_excluded);
+/** As hylo_npe_append_npy. Since 0.1. */
+hylo_status hylo_nle_append_npy(hylo_nle *nle, const char *theta_path, const char *x_path, size_t *n_excluded);
+/** As hylo_npe_train (same options and defaults). Since 0.1. */
+hylo_status hylo_nle_train(hylo_nle *nle, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
+/** As hylo_npe_training_result. Since 0.1. */
+hylo_status hylo_nle_training_result(const hylo_nle *nle, int64_t *epochs, double *best_loss,
+                                     const char **stop_reason);
+/** The posterior of a trained NLE (an independent copy; HYLO_E_STATE if untrained). Since 0.1. */
+hylo_status hylo_nle_build_posterior(const hylo_nle *nle, hylo_posterior **out);
+
+/**
+ * Neural ratio estimation for a prior (copied): a classifier of (θ, x) pairs whose logit estimates
+ * log p(x | θ) / p(x); the posterior is its exponential times the prior, up to a constant.
+ * Contrastive θ come from the other simulations of each training batch, as in sbi.
+ *
+ * Options (default, sbi's): "loss" string (nre_b):
+ *   nre_a — binary cross-entropy against one shuffled θ (Hermans et al. 2020);
+ *   nre_b — softmax over "num_atoms" int ≥ 2 (10) candidate θ (Durkan et al. 2020; the logit is
+ *           the log-ratio up to a function of x);
+ *   nre_c — (K+1)-way classification, K = "num_classes" int ≥ 1 (5), "gamma" double > 0 (1)
+ *           (Miller et al. 2022);
+ *   bnre  — nre_a plus "regularization_strength" double ≥ 0 (100) times the squared balance
+ *           violation (Delaunoy et al. 2022): more conservative posteriors.
+ * "classifier" string resnet | mlp (resnet); "hidden_features" int (50); "num_blocks" int (2,
+ * residual blocks of resnet); "seed" int (0). Since 0.1.
+ */
+hylo_status hylo_nre_create(const hylo_prior *prior, const hylo_options *opts, hylo_nre **out);
+/** Releases an NRE object; NULL is allowed. Since 0.1. */
+void hylo_nre_free(hylo_nre *nre);
+/** As hylo_npe_append_simulations. Since 0.1. */
+hylo_status hylo_nre_append_simulations(hylo_nre *nre, const double *theta, const double *x, size_t n,
+                                        size_t dim_x, size_t *n_excluded);
+/** As hylo_npe_append_npy. Since 0.1. */
+hylo_status hylo_nre_append_npy(hylo_nre *nre, const char *theta_path, const char *x_path, size_t *n_excluded);
+/** As hylo_npe_train (same options and defaults); the batch size must exceed the contrastive draws
+ *  per simulation (HYLO_E_STATE). Since 0.1. */
+hylo_status hylo_nre_train(hylo_nre *nre, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
+/** As hylo_npe_training_result. Since 0.1. */
+hylo_status hylo_nre_training_result(const hylo_nre *nre, int64_t *epochs, double *best_loss,
+                                     const char **stop_reason);
+/** The posterior of a trained NRE (an independent copy; HYLO_E_STATE if untrained). Since 0.1. */
+hylo_status hylo_nre_build_posterior(const hylo_nre *nre, hylo_posterior **out);
 
 /* ---------------------------------------------------------------------------------------------
  * ODE solvers with gradients, for a right-hand side written in C, Fortran or Python

@@ -20,9 +20,9 @@ public func hylo_c2st(_ x: UnsafePointer<Double>?, _ nx: Int, _ y: UnsafePointer
 /// Test pairs for a posterior's diagnostics, checked against its dimensions.
 private func testPairs(_ p: Posterior, _ theta: UnsafePointer<Double>?, _ x: UnsafePointer<Double>?, _ n: Int, _ dimX: Int,
                        _ samples: Int) throws -> (Tensor, Tensor) {
-    let d = p.estimator.parameterDimension
-    guard dimX == p.estimator.contextDimension else {
-        throw HyloError(HYLO_E_SHAPE, "x has \(dimX) columns; the posterior was trained on \(p.estimator.contextDimension)")
+    let d = p.parameterDimension
+    guard dimX == p.observationDimension else {
+        throw HyloError(HYLO_E_SHAPE, "x has \(dimX) columns; the posterior was trained on \(p.observationDimension)")
     }
     try Check.positive(n, "n", max: 1 << 24)
     try Check.positive(samples, "num_samples", max: 1 << 24)
@@ -43,12 +43,12 @@ public func hylo_posterior_sbc(_ posterior: OpaquePointer?, _ theta: UnsafePoint
                                _ dimX: Int, _ numSamples: Int, _ seed: UInt64, _ ranks: UnsafeMutablePointer<Double>?,
                                _ ksPValues: UnsafeMutablePointer<Double>?) -> hylo_status {
     abiCall("hylo_posterior_sbc") {
-        let p = try Handle.get(posterior, "posterior", as: Posterior.self)
+        let p = try Handle.posterior(posterior)
         let (t, xs) = try testPairs(p, theta, x, n, dimX, numSamples)
         let ranks = try Check.pointer(ranks, "ranks")
         var rng = Philox(seed: seed, stream: 0x7362_63)
         let r = simulationBasedCalibration(p, theta: t, x: xs, samples: numSamples, rng: &rng)
-        let d = p.estimator.parameterDimension
+        let d = p.parameterDimension
         for i in 0..<n { for j in 0..<d { ranks[i * d + j] = Double(r.ranks[i][j]) } }
         if let ksPValues { for j in 0..<d { ksPValues[j] = r.ksPValues[j] } }
     }
@@ -59,7 +59,7 @@ public func hylo_posterior_expected_coverage(_ posterior: OpaquePointer?, _ thet
                                              _ n: Int, _ dimX: Int, _ numSamples: Int, _ levels: UnsafePointer<Double>?,
                                              _ nLevels: Int, _ seed: UInt64, _ coverage: UnsafeMutablePointer<Double>?) -> hylo_status {
     abiCall("hylo_posterior_expected_coverage") {
-        let p = try Handle.get(posterior, "posterior", as: Posterior.self)
+        let p = try Handle.posterior(posterior)
         let (t, xs) = try testPairs(p, theta, x, n, dimX, numSamples)
         let l = try credibilityLevels(levels, nLevels)
         let coverage = try Check.pointer(coverage, "coverage")
@@ -74,7 +74,7 @@ public func hylo_posterior_tarp(_ posterior: OpaquePointer?, _ theta: UnsafePoin
                                 _ ecp: UnsafeMutablePointer<Double>?, _ atc: UnsafeMutablePointer<Double>?,
                                 _ ksPValue: UnsafeMutablePointer<Double>?) -> hylo_status {
     abiCall("hylo_posterior_tarp") {
-        let p = try Handle.get(posterior, "posterior", as: Posterior.self)
+        let p = try Handle.posterior(posterior)
         let (t, xs) = try testPairs(p, theta, x, n, dimX, numSamples)
         let l = try credibilityLevels(levels, nLevels)
         let ecp = try Check.pointer(ecp, "ecp")

@@ -9,30 +9,10 @@ public func hylo_npe_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         let out = try Check.pointer(out, "out")
         let p = try Handle.get(prior, "prior", as: PriorHandle.self)
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        let kind = FlowConfiguration.Kind(rawValue: try o.choice("density_estimator", default: "maf",
-                                                                 from: FlowConfiguration.Kind.allCases.map(\.rawValue)))!
-        var config = FlowConfiguration(kind)
-        config.hiddenFeatures = try o.int("hidden_features", default: 50, in: 1...4096)
-        config.transforms = try o.int("num_transforms", default: 5, in: 1...64)
-        config.blocks = try o.int("num_blocks", default: 2, in: 1...16)
-        config.bins = try o.int("num_bins", default: 10, in: 2...256)
-        config.tailBound = try o.double("tail_bound", default: 3, in: 0...1e6, excludingLower: true)
-        config.components = try o.int("num_components", default: 10, in: 1...256)
+        var config = try InferenceABI.flowConfiguration(&o)
         config.unboundedTheta = try o.bool("unbounded_theta", default: false)
-        config.embeddingFeatures = try o.int("embedding_features", default: 0, in: 0...65536)
-        config.embeddingHiddenFeatures = try o.int("embedding_hidden_features", default: 50, in: 1...65536)
-        config.embeddingHiddenLayers = try o.int("embedding_hidden_layers", default: 2, in: 0...64)
-        config.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
         try o.finish()
-        if kind == .mdn {
-            // The mixture head's output layer: K (1 + 2d + d(d − 1)/2) units per hidden unit.
-            let d = p.prior.dimension
-            let outputs = config.components * (1 + 2 * d + d * (d - 1) / 2)
-            guard outputs.multipliedReportingOverflow(by: config.hiddenFeatures).partialValue <= 1 << 28, outputs <= 1 << 28 else {
-                throw HyloError.option("an MDN of \(config.components) components over \(d) parameters needs \(outputs) outputs per hidden unit; "
-                                       + "with \(config.hiddenFeatures) hidden features that exceeds 2^28 weights (use maf or nsf, or fewer components)")
-            }
-        }
+        try InferenceABI.checkMixtureSize(config, variables: p.prior.dimension)
         out.pointee = Handle.make(NPE(prior: p.prior, configuration: config))
     }
 }
@@ -44,78 +24,36 @@ public func hylo_npe_free(_ npe: OpaquePointer?) { Handle.release(npe, as: NPE.s
 public func hylo_npe_append_simulations(_ npe: OpaquePointer?, _ theta: UnsafePointer<Double>?, _ x: UnsafePointer<Double>?,
                                         _ n: Int, _ dimX: Int, _ nExcluded: UnsafeMutablePointer<Int>?) -> hylo_status {
     abiCall("hylo_npe_append_simulations") {
-        let model = try Handle.get(npe, "npe", as: NPE.self)
-        try Check.positive(n, "n", max: 1 << 36)
-        try Check.positive(dimX, "dim_x", max: 1 << 24)
-        let d = model.prior.dimension
-        let t = try Check.array(theta, count: try Check.product(n, d, "n × dim_theta"), "theta")
-        let xs = try Check.array(x, count: try Check.product(n, dimX, "n × dim_x"), "x", finite: false)
-        let result: (kept: Int, excluded: Int)
-        do { result = try model.appendSimulations(theta: Tensor(shape: [n, d], scalars: t), x: Tensor(shape: [n, dimX], scalars: xs)) } catch let e as InferenceError {
-            throw HyloError(HYLO_E_SHAPE, e.description)
-        }
-        nExcluded?.pointee = result.excluded
+        try InferenceABI.appendSimulations(try Handle.get(npe, "npe", as: NPE.self), theta, x, n, dimX, nExcluded)
+    }
+}
+
+@c @implementation
+public func hylo_npe_append_npy(_ npe: OpaquePointer?, _ thetaPath: UnsafePointer<CChar>?, _ xPath: UnsafePointer<CChar>?,
+                                _ nExcluded: UnsafeMutablePointer<Int>?) -> hylo_status {
+    abiCall("hylo_npe_append_npy") {
+        try InferenceABI.appendNPY(try Handle.get(npe, "npe", as: NPE.self), thetaPath, xPath, nExcluded)
     }
 }
 
 @c @implementation
 public func hylo_npe_train(_ npe: OpaquePointer?, _ opts: OpaquePointer?, _ progress: hylo_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> hylo_status {
     abiCall("hylo_npe_train") {
-        let model = try Handle.get(npe, "npe", as: NPE.self)
-        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        var c = NPE.defaultTraining
-        c.batchSize = try o.int("training_batch_size", default: 200, in: 1...(1 << 30))
-        c.learningRate = try o.double("learning_rate", default: 5e-4, in: 0...10, excludingLower: true)
-        c.validationFraction = try o.double("validation_fraction", default: 0.1, in: 0...0.5)
-        c.patience = try o.int("stop_after_epochs", default: 20, in: 1...(1 << 30))
-        c.maxEpochs = try o.int("max_num_epochs", default: Int(Int32.max), in: 1...Int(Int32.max))
-        let clip = try o.double("clip_max_norm", default: 5, in: 0...1e300)
-        c.clipNorm = clip > 0 ? clip : nil
-        c.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
-        try o.finish()
-        let result: TrainingResult
-        do {
-            result = try "train".withCString { stage in
-                try model.train(c) { r in
-                    guard let progress else { return true }
-                    return progress(stage, Int64(r.epoch), Int64(r.maxEpochs), r.validationLoss, userData) == 0
-                }
-            }
-        } catch let e as InferenceError {
-            switch e {
-            case .numerical: throw HyloError(HYLO_E_NUMERICAL, e.description + "; lower learning_rate")
-            default: throw HyloError(HYLO_E_STATE, e.description)
-            }
-        }
-        if result.reason == .cancelled {
-            throw HyloError(HYLO_E_CANCELLED, "cancelled by the progress callback after \(result.epochs) epochs; the best weights so far are kept")
-        }
+        try InferenceABI.train(try Handle.get(npe, "npe", as: NPE.self), "NPE", opts, progress, userData)
     }
 }
-
 
 @c @implementation
 public func hylo_npe_training_result(_ npe: OpaquePointer?, _ epochs: UnsafeMutablePointer<Int64>?, _ bestLoss: UnsafeMutablePointer<Double>?,
                                      _ stopReason: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> hylo_status {
     abiCall("hylo_npe_training_result") {
-        let model = try Handle.get(npe, "npe", as: NPE.self)
-        guard let r = model.lastTraining else { throw HyloError(HYLO_E_STATE, "NPE has not been trained") }
-        epochs?.pointee = Int64(r.epochs)
-        bestLoss?.pointee = r.bestValidationLoss
-        stopReason?.pointee = stopReasonString(r.reason.rawValue)
+        try InferenceABI.trainingResult(try Handle.get(npe, "npe", as: NPE.self), "NPE", epochs, bestLoss, stopReason)
     }
 }
 
 @c @implementation
 public func hylo_npe_build_posterior(_ npe: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hylo_status {
     abiCall("hylo_npe_build_posterior") {
-        let out = try Check.pointer(out, "out")
-        let model = try Handle.get(npe, "npe", as: NPE.self)
-        let posterior: Posterior
-        do {
-            // An independent copy: later training of the NPE must not change a built posterior.
-            posterior = try Posterior.load(try model.posterior().checkpoint())
-        } catch let e as InferenceError { throw HyloError(HYLO_E_STATE, e.description) }
-        out.pointee = Handle.make(posterior)
+        try InferenceABI.buildPosterior(try Handle.get(npe, "npe", as: NPE.self), out)
     }
 }

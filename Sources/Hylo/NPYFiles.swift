@@ -4,7 +4,7 @@ import HyloNN
 import HyloSBI
 
 /// Reads a .npy file, mapping failures to HYLO_E_IO or HYLO_E_FILE_FORMAT.
-private func readNPY(_ path: UnsafePointer<CChar>?, _ name: String) throws -> Tensor {
+func readNPY(_ path: UnsafePointer<CChar>?, _ name: String) throws -> Tensor {
     let file = try Check.string(path, name)
     do { return try NPY.read(file) } catch let f as NPY.Failure {
         throw HyloError(f.description.contains("cannot read") ? HYLO_E_IO : HYLO_E_FILE_FORMAT, f.description)
@@ -40,20 +40,5 @@ public func hylo_npy_read(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePoi
         guard t.count > 0 else { return }
         let out = try Check.pointer(out, "out")
         t.scalars.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: t.count) }
-    }
-}
-
-@c @implementation
-public func hylo_npe_append_npy(_ npe: OpaquePointer?, _ thetaPath: UnsafePointer<CChar>?, _ xPath: UnsafePointer<CChar>?,
-                                _ nExcluded: UnsafeMutablePointer<Int>?) -> hylo_status {
-    abiCall("hylo_npe_append_npy") {
-        let model = try Handle.get(npe, "npe", as: NPE.self)
-        let theta = try readNPY(thetaPath, "theta_path"), x = try readNPY(xPath, "x_path")
-        if let i = theta.scalars.firstIndex(where: { !$0.isFinite }) {
-            throw HyloError(HYLO_E_NOT_FINITE, "theta[\(i)] in the file is \(theta.scalars[i]); values must be finite")
-        }
-        do { nExcluded?.pointee = try model.appendSimulations(theta: theta, x: x).excluded } catch let e as InferenceError {
-            throw HyloError(HYLO_E_SHAPE, e.description)
-        }
     }
 }

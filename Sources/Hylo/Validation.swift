@@ -1,4 +1,5 @@
 import CHylo
+import HyloSBI
 
 /// Argument checks shared by the ABI entries. Each throws a `HyloError` naming the argument.
 enum Check {
@@ -66,6 +67,14 @@ enum Handle {
     static func get<T: AnyObject>(_ p: OpaquePointer?, _ name: String, as: T.Type = T.self) throws -> T {
         guard let p else { throw HyloError.null(name) }
         return Unmanaged<T>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+    /// A posterior handle (NPE, NLE or NRE) as the protocol all of them implement.
+    static func posterior(_ p: OpaquePointer?, _ name: String = "posterior") throws -> Posterior {
+        guard let p else { throw HyloError.null(name) }
+        guard let posterior = Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue() as? Posterior else {
+            throw HyloError.invalid("\(name) is not a posterior")
+        }
+        return posterior
     }
     static func release<T: AnyObject>(_ p: OpaquePointer?, as: T.Type) {
         guard let p else { return }

@@ -83,7 +83,7 @@ import HyloTasks
         try npe.train(training)
         let posterior = try npe.posterior()
         let bytes = try posterior.checkpoint().encoded()
-        let loaded = try Posterior.load(Checkpoint.decode(bytes, kind: Posterior.checkpointKind))
+        let loaded = try PosteriorFile.load(Checkpoint.decode(bytes, kind: PosteriorFile.kind))
         var r1 = Philox(seed: 7), r2 = Philox(seed: 7)
         let a = posterior.sample(500, x: Tensor([0.2, 0.4]), rng: &r1).samples
         let b = loaded.sample(500, x: Tensor([0.2, 0.4]), rng: &r2).samples

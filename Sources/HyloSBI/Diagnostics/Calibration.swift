@@ -35,15 +35,13 @@ public func simulationBasedCalibration(_ posterior: Posterior, theta: Tensor, x:
 public func expectedCoverage(_ posterior: Posterior, theta: Tensor, x: Tensor, samples: Int, levels: [Double],
                              rng: inout Philox) -> [Double] {
     let n = theta.shape[0]
-    let estimator = posterior.estimator
     var hpdLevels: [Double] = []
     for i in 0..<n {
         let xi = x.selectRows([i])
         let draws = posterior.sample(samples, x: xi, rng: &rng).samples
         let m = draws.shape[0]
         guard m > 0 else { hpdLevels.append(1); continue }
-        let context = xi.expand(to: [m + 1, xi.shape[1]])
-        let lp = withoutGradients { estimator.logProb(Tensor.concatenate([theta.selectRows([i]), draws], axis: 0), context: context) }
+        let lp = withoutGradients { posterior.potential(Tensor.concatenate([theta.selectRows([i]), draws], axis: 0), x: xi) }
         let own = lp.scalars[0]
         hpdLevels.append(Double((1...m).filter { lp.scalars[$0] > own }.count) / Double(m))
     }

@@ -2,72 +2,148 @@ import HyloCore
 import HyloNN
 
 /// Saving and loading posteriors: one safetensors checkpoint of kind `"posterior"` holding the
-/// prior, the estimator's architecture, weights and z-scoring, so that a loaded posterior samples
-/// bit-identically to the saved one for the same seed.
-extension Posterior {
-    public static let checkpointKind = "posterior"
+/// prior, the estimator's architecture, weights and z-scoring, and (metadata `posterior_type`)
+/// whether the estimator is the posterior itself (`direct`, NPE), a likelihood (`likelihood`, NLE)
+/// or a ratio classifier (`ratio`, NRE). A loaded posterior samples bit-identically to the saved one
+/// for the same seed.
+public enum PosteriorFile {
+    public static let kind = "posterior"
 
-    public func checkpoint() throws -> Checkpoint {
-        guard let flow = estimator as? ConditionalFlow else {
-            throw InferenceError.state("only flow posteriors can be saved")
-        }
-        let (meta, tensors) = flow.checkpointContents()
+    /// A checkpoint of an estimator, the prior and the posterior type.
+    static func checkpoint(type: String, estimator: (metadata: [String: String], tensors: [(name: String, tensor: Tensor)]),
+                           prior: Prior) throws -> Checkpoint {
         let (priorMeta, priorTensors) = try PriorCoding.encode(prior)
-        return Checkpoint(kind: Posterior.checkpointKind,
-                          tensors: tensors.map { ("estimator.\($0.name)", $0.tensor) } + priorTensors.map { ("prior.\($0.0)", $0.1) },
-                          metadata: meta.merging(priorMeta) { a, _ in a })
+        var metadata = estimator.metadata.merging(priorMeta) { a, _ in a }
+        metadata["posterior_type"] = type
+        return Checkpoint(kind: kind, tensors: estimator.tensors.map { ("estimator.\($0.name)", $0.tensor) }
+                              + priorTensors.map { ("prior.\($0.0)", $0.1) },
+                          metadata: metadata)
     }
 
     public static func load(_ ck: Checkpoint) throws -> Posterior {
+        let reader = MetadataReader(checkpoint: ck)
+        let prior = try PriorCoding.decode(ck.metadata, reader.values)
+        switch ck.metadata["posterior_type"] ?? "direct" {
+        case "direct":
+            let flow = try loadFlow(reader, prior: prior)
+            guard flow.parameterDimension == prior.dimension else {
+                throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the estimator \(flow.parameterDimension)")
+            }
+            return DirectPosterior(estimator: flow, prior: prior)
+        case "likelihood":
+            let flow = try loadFlow(reader, prior: nil)
+            guard flow.contextDimension == prior.dimension else {
+                throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the likelihood is conditioned on \(flow.contextDimension)")
+            }
+            return PotentialPosterior(model: LikelihoodFlow(flow), prior: prior)
+        case "ratio":
+            let classifier = try loadClassifier(reader)
+            guard classifier.parameterDimension == prior.dimension else {
+                throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the classifier \(classifier.parameterDimension)")
+            }
+            return PotentialPosterior(model: classifier, prior: prior)
+        case let other:
+            throw CheckpointError.inconsistent("posterior type '\(other)' is not supported")
+        }
+    }
+
+    /// Metadata fields and tensors of a checkpoint, read with errors that name what is wrong.
+    struct MetadataReader {
+        let checkpoint: Checkpoint
+        let values: [String: Tensor]
+        init(checkpoint: Checkpoint) {
+            self.checkpoint = checkpoint
+            values = Dictionary(checkpoint.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
+        }
         func field(_ k: String) throws -> String {
-            guard let v = ck.metadata[k] else { throw CheckpointError.inconsistent("metadata '\(k)' is missing") }
+            guard let v = checkpoint.metadata[k] else { throw CheckpointError.inconsistent("metadata '\(k)' is missing") }
             return v
         }
         func int(_ k: String, in range: ClosedRange<Int>) throws -> Int {
             guard let v = Int(try field(k)), range.contains(v) else { throw CheckpointError.inconsistent("metadata '\(k)' is invalid") }
             return v
         }
-        guard let kind = FlowConfiguration.Kind(rawValue: try field("estimator")) else {
-            throw CheckpointError.inconsistent("estimator '\(ck.metadata["estimator"] ?? "")' is not supported")
+        func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
+            guard let t = values[name], t.shape == shape else { throw CheckpointError.inconsistent("'\(name)' is missing or not of shape \(shape)") }
+            return t
         }
-        let d = try int("parameter_dimension", in: 1...100_000), c = try int("context_dimension", in: 1...10_000_000)
+        /// The estimator's weights (tensors named `estimator.…`, prefix removed).
+        var estimatorWeights: [String: Tensor] {
+            var weights: [String: Tensor] = [:]
+            for (name, t) in values where name.hasPrefix("estimator.") { weights[String(name.dropFirst("estimator.".count))] = t }
+            return weights
+        }
+        func standardization(_ prefix: String, _ size: Int) throws -> Standardization {
+            Standardization(mean: try tensor("estimator.\(prefix)_mean", [size]), std: try tensor("estimator.\(prefix)_std", [size]))
+        }
+    }
+
+    /// A conditional flow; `prior` is the bijection of a flow over θ in unbounded space.
+    static func loadFlow(_ r: MetadataReader, prior: Prior?) throws -> ConditionalFlow {
+        guard let kind = FlowConfiguration.Kind(rawValue: try r.field("estimator")) else {
+            throw CheckpointError.inconsistent("estimator '\(r.checkpoint.metadata["estimator"] ?? "")' is not supported")
+        }
+        let d = try r.int("parameter_dimension", in: 1...10_000_000), c = try r.int("context_dimension", in: 1...10_000_000)
         var config = FlowConfiguration(kind)
-        config.hiddenFeatures = try int("hidden_features", in: 1...65536)
-        config.transforms = try int("transforms", in: 1...256)
-        config.blocks = try int("blocks", in: 1...64)
-        config.bins = try int("bins", in: 1...1024)
-        if kind == .mdn { config.components = try int("components", in: 1...1024) }
-        config.unboundedTheta = ck.metadata["unbounded_theta"] == "true"
-        config.embeddingFeatures = try int("embedding_features", in: 0...65536)
-        config.embeddingHiddenFeatures = try int("embedding_hidden_features", in: 1...65536)
-        config.embeddingHiddenLayers = try int("embedding_hidden_layers", in: 0...64)
-        guard let bound = Double(try field("tail_bound")), bound > 0, bound.isFinite else {
+        config.hiddenFeatures = try r.int("hidden_features", in: 1...65536)
+        config.transforms = try r.int("transforms", in: 1...256)
+        config.blocks = try r.int("blocks", in: 1...64)
+        config.bins = try r.int("bins", in: 1...1024)
+        if kind == .mdn { config.components = try r.int("components", in: 1...1024) }
+        config.unboundedTheta = r.checkpoint.metadata["unbounded_theta"] == "true"
+        if config.unboundedTheta && prior?.dimension != d {
+            throw CheckpointError.inconsistent("an estimator in unbounded coordinates needs the prior of its variable")
+        }
+        config.embeddingFeatures = try r.int("embedding_features", in: 0...65536)
+        config.embeddingHiddenFeatures = try r.int("embedding_hidden_features", in: 1...65536)
+        config.embeddingHiddenLayers = try r.int("embedding_hidden_layers", in: 0...64)
+        guard let bound = Double(try r.field("tail_bound")), bound > 0, bound.isFinite else {
             throw CheckpointError.inconsistent("metadata 'tail_bound' is invalid")
         }
         config.tailBound = bound
         var permutations: [[Int]]?
         if kind == .maf {
-            let stored = try field("permutations").split(separator: ";").map { $0.split(separator: ",").compactMap { Int($0) } }
+            let stored = try r.field("permutations").split(separator: ";").map { $0.split(separator: ",").compactMap { Int($0) } }
             guard stored.count == config.transforms, stored.allSatisfy({ $0.sorted() == Array(0..<d) }) else {
                 throw CheckpointError.inconsistent("the stored permutations do not fit \(config.transforms) transforms of dimension \(d)")
             }
             permutations = stored
         }
-        let values = Dictionary(ck.tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { a, _ in a })
-        func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
-            guard let t = values[name], t.shape == shape else { throw CheckpointError.inconsistent("'\(name)' is missing or not of shape \(shape)") }
-            return t
-        }
-        let prior = try PriorCoding.decode(ck.metadata, values)
-        guard prior.dimension == d else { throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the estimator \(d)") }
         let flow = ConditionalFlow(parameterDimension: d, contextDimension: c, configuration: config, prior: prior,
                                    permutations: permutations)
-        var weights: [String: Tensor] = [:]
-        for (name, t) in values where name.hasPrefix("estimator.") { weights[String(name.dropFirst("estimator.".count))] = t }
-        do { try flow.loadStateDict(weights) } catch { throw CheckpointError.inconsistent("\(error)") }
-        flow.setStandardization(theta: Standardization(mean: try tensor("estimator.theta_mean", [d]), std: try tensor("estimator.theta_std", [d])),
-                                context: Standardization(mean: try tensor("estimator.x_mean", [c]), std: try tensor("estimator.x_std", [c])))
-        return Posterior(estimator: flow, prior: prior)
+        do { try flow.loadStateDict(r.estimatorWeights) } catch { throw CheckpointError.inconsistent("\(error)") }
+        flow.setStandardization(theta: try r.standardization("theta", d), context: try r.standardization("x", c))
+        return flow
+    }
+
+    static func loadClassifier(_ r: MetadataReader) throws -> RatioClassifier {
+        guard let network = RatioClassifier.Configuration.Network(rawValue: try r.field("classifier")) else {
+            throw CheckpointError.inconsistent("classifier '\(r.checkpoint.metadata["classifier"] ?? "")' is not supported")
+        }
+        var config = RatioClassifier.Configuration(network)
+        config.hiddenFeatures = try r.int("hidden_features", in: 1...65536)
+        config.blocks = try r.int("blocks", in: 1...64)
+        let d = try r.int("parameter_dimension", in: 1...10_000_000), c = try r.int("observation_dimension", in: 1...10_000_000)
+        let classifier = RatioClassifier(parameterDimension: d, observationDimension: c, configuration: config)
+        do { try classifier.loadStateDict(r.estimatorWeights) } catch { throw CheckpointError.inconsistent("\(error)") }
+        classifier.setStandardization(theta: try r.standardization("theta", d), x: try r.standardization("x", c))
+        return classifier
+    }
+}
+
+extension DirectPosterior {
+    public func checkpoint() throws -> Checkpoint {
+        guard let flow = estimator as? ConditionalFlow else {
+            throw InferenceError.state("only flow posteriors can be saved")
+        }
+        return try PosteriorFile.checkpoint(type: "direct", estimator: flow.checkpointContents(), prior: prior)
+    }
+}
+
+extension PotentialPosterior {
+    public func checkpoint() throws -> Checkpoint {
+        try PosteriorFile.checkpoint(type: model is RatioClassifier ? "ratio" : "likelihood",
+                                     estimator: model.checkpointContents(), prior: prior)
     }
 }
 

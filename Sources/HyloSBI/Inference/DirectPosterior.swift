@@ -2,30 +2,12 @@ import Glibc
 import HyloCore
 import HyloNN
 
-/// How a call to `Posterior.sample` went.
-public struct SamplingReport: Sendable {
-    public enum Status: String, Sendable {
-        case complete
-        /// The proposal budget ran out: fewer samples than asked for were returned.
-        case budgetExhausted = "budget_exhausted"
-    }
-    /// Samples returned.
-    public var accepted: Int
-    /// Draws from the estimator.
-    public var proposed: Int
-    /// Draws that fell inside the prior's support (≥ accepted: the last batch may overshoot).
-    public var inside: Int
-    public var status: Status
-    /// Fraction of the estimator's draws that fell inside the prior's support.
-    public var acceptanceRate: Double { proposed == 0 ? 0 : Double(inside) / Double(proposed) }
-}
-
 /// p(θ | x) ≈ q(θ | x) restricted to the prior's support.
 ///
 /// The estimator can put mass outside the support ("leakage"). Sampling rejects those draws (with
 /// a budget, so it never hangs), and `logProb` renormalizes by the accepted mass
 /// log q(θ | x) − log P_q(θ ∈ support | x), estimated from draws as sbi does.
-public final class Posterior {
+public final class DirectPosterior: Posterior {
     public let estimator: ConditionalDensityEstimator
     public let prior: Prior
     /// Draws per batch while rejection sampling.
@@ -36,9 +18,32 @@ public final class Posterior {
         self.prior = prior
     }
 
+    public var observationDimension: Int { estimator.contextDimension }
+
+    public func potential(_ theta: Tensor, x: Tensor) -> Tensor {
+        let n = theta.shape[0], c = estimator.contextDimension
+        return estimator.logProb(theta, context: x.reshaped([1, c]).expand(to: [n, c]))
+    }
+
+    public func candidates(_ n: Int, x: Tensor, rng: inout Philox) -> Tensor { sample(n, x: x, rng: &rng, maxProposals: nil).samples }
+
+    public func sample(_ n: Int, x: Tensor, settings: SamplingSettings, rng: inout Philox,
+                       progress: (_ done: Int, _ total: Int) -> Bool) throws -> (samples: Tensor, report: SamplingReport) {
+        switch settings.method ?? .direct {
+        case .direct: return sample(n, x: x, rng: &rng, maxProposals: settings.maxProposals)
+        case .importance: return importanceSample(n, x: x, oversampling: settings.oversampling, rng: &rng)
+        case .mcmc: return try sampleByMCMC(n, x: x, settings: settings.mcmc, rng: &rng, progress: progress)
+        }
+    }
+
+    /// log q(θ | x) − log p(θ).
+    public func importanceLogWeights(_ theta: Tensor, x: Tensor) -> [Double] {
+        chunkedWithoutGradients(theta) { potential($0, x: x) - prior.logProb($0) }
+    }
+
     /// Up to `n` samples for observation x (`[c]` or `[1, c]`), drawing at most `maxProposals`
     /// candidates (default: max(100 n, 10⁵)).
-    public func sample(_ n: Int, x: Tensor, rng: inout Philox, maxProposals: Int? = nil) -> (samples: Tensor, report: SamplingReport) {
+    public func sample(_ n: Int, x: Tensor, rng: inout Philox, maxProposals: Int?) -> (samples: Tensor, report: SamplingReport) {
         let budget = maxProposals ?? Swift.max(100 * n, 100_000)
         let d = prior.dimension
         var kept: [Double] = []
@@ -59,8 +64,8 @@ public final class Posterior {
                 }
             }
         }
-        let report = SamplingReport(accepted: accepted, proposed: proposed, inside: inside,
-                                    status: accepted == n ? .complete : .budgetExhausted)
+        let report = SamplingReport(status: accepted == n ? .complete : .budgetExhausted, accepted: accepted, proposed: proposed,
+                                    acceptanceRate: proposed == 0 ? 0 : Double(inside) / Double(proposed))
         return (Tensor(shape: [accepted, d], scalars: kept), report)
     }
 
@@ -72,10 +77,13 @@ public final class Posterior {
 
     /// log p(θᵢ | x) for θ `[n, d]` and one observation x; −∞ outside the prior's support. With
     /// `leakageCorrection`, the estimator's density is renormalized by its mass inside the support.
-    public func logProb(_ theta: Tensor, x: Tensor, leakageCorrection: Bool = true, rng: inout Philox) -> Tensor {
+    public func logProb(_ theta: Tensor, x: Tensor, rng: inout Philox) -> Tensor {
+        logProb(theta, x: x, leakageCorrection: true, rng: &rng)
+    }
+
+    public func logProb(_ theta: Tensor, x: Tensor, leakageCorrection: Bool, rng: inout Philox) -> Tensor {
         let n = theta.shape[0]
-        let context = x.reshaped([1, estimator.contextDimension]).expand(to: [n, estimator.contextDimension])
-        var lp = withoutGradients { estimator.logProb(theta, context: context) }
+        var lp = withoutGradients { potential(theta, x: x) }
         if leakageCorrection {
             let mass = acceptedMass(x: x, rng: &rng)
             lp = lp - Glibc.log(Swift.max(mass, 1e-300))

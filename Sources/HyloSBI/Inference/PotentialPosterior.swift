@@ -1,0 +1,67 @@
+import Glibc
+import HyloCore
+import HyloNN
+
+/// What NLE and NRE learn: log ℓ(x | θ) up to a constant in θ — the likelihood flow's log-density,
+/// or the classifier's log-ratio log p(x | θ) / p(x).
+public protocol LikelihoodModel: AnyObject {
+    var parameterDimension: Int { get }
+    var observationDimension: Int { get }
+    /// log ℓ(x | θᵢ) for θ `[n, d]` and one observation x; `[n]`, differentiable in θ.
+    func logLikelihood(_ theta: Tensor, x: Tensor) -> Tensor
+    /// Architecture metadata and tensors, to save the model.
+    func checkpointContents() -> (metadata: [String: String], tensors: [(name: String, tensor: Tensor)])
+}
+
+/// The posterior of NLE and NRE, known up to its normalizing constant:
+/// log p(θ | x) = log ℓ(x | θ) + log p(θ) + const, the *potential*.
+///
+/// Sampling runs MCMC (sbi's default: slice sampling over 20 chains started by
+/// sampling-importance-resampling) on the potential in the prior's unbounded coordinates
+/// z = T⁻¹(θ), where the target gains the Jacobian term log |det ∂θ/∂z|; or
+/// sampling-importance-resampling of prior draws.
+public final class PotentialPosterior: Posterior {
+    public let model: LikelihoodModel
+    public let prior: Prior
+    /// Used when `sample` is called without a method.
+    public var defaultSampling = SamplingSettings(.mcmc)
+    /// Rows per batched evaluation of the potential.
+    static let chunk = 10_000
+
+    public init(model: LikelihoodModel, prior: Prior) {
+        self.model = model
+        self.prior = prior
+    }
+
+    public var observationDimension: Int { model.observationDimension }
+
+    public func potential(_ theta: Tensor, x: Tensor) -> Tensor {
+        model.logLikelihood(theta, x: x) + prior.logProb(theta)
+    }
+
+    public func logProb(_ theta: Tensor, x: Tensor, rng: inout Philox) -> Tensor {
+        let prior = withoutGradients { self.prior.logProb(theta) }
+        let values = zip(importanceLogWeights(theta, x: x), prior.scalars).map { $1 == -.infinity ? -.infinity : $0 + $1 }
+        return Tensor(shape: [theta.shape[0]], scalars: values)
+    }
+
+    public func candidates(_ n: Int, x: Tensor, rng: inout Philox) -> Tensor { prior.sample(n, rng: &rng) }
+
+    public func sample(_ n: Int, x: Tensor, settings: SamplingSettings, rng: inout Philox,
+                       progress: (_ done: Int, _ total: Int) -> Bool) throws -> (samples: Tensor, report: SamplingReport) {
+        switch settings.method ?? defaultSampling.method ?? .mcmc {
+        case .direct:
+            throw InferenceError.state("an NLE or NRE posterior is known up to a constant only: sample it with mcmc or importance")
+        case .importance:
+            return importanceSample(n, x: x, oversampling: settings.oversampling, rng: &rng)
+        case .mcmc:
+            return try sampleByMCMC(n, x: x, settings: settings.method == nil ? defaultSampling.mcmc : settings.mcmc,
+                                    rng: &rng, progress: progress)
+        }
+    }
+
+    /// log ℓ(x | θ) = potential − log prior, without the prior's support check.
+    public func importanceLogWeights(_ theta: Tensor, x: Tensor) -> [Double] {
+        chunkedWithoutGradients(theta) { model.logLikelihood($0, x: x) }
+    }
+}
