@@ -383,6 +383,10 @@ void hylo_posterior_free(hylo_posterior *posterior);
 /** The parameter and data dimensions; either pointer may be NULL. Since 0.1. */
 hylo_status hylo_posterior_dimensions(const hylo_posterior *posterior, size_t *dim_theta, size_t *dim_x);
 
+/** The method that built the posterior: "npe", "nle" or "nre" (a static string). NLE and NRE
+ *  posteriors are known up to a constant and sampled by MCMC by default. Since 0.1. */
+hylo_status hylo_posterior_method(const hylo_posterior *posterior, const char **method);
+
 /**
  * Draws n samples (out: n × dim_theta) from the posterior at observation x (dim_x values).
  * Reproducible for a seed. Thread-safe on a shared handle. Since 0.1.

@@ -45,9 +45,12 @@ enum InferenceABI {
     }
 
     static func append(_ model: NeuralInference, _ theta: Tensor, _ x: Tensor, _ nExcluded: UnsafeMutablePointer<Int>?) throws {
-        do { nExcluded?.pointee = try model.appendSimulations(theta: theta, x: x).excluded } catch let e as InferenceError {
+        // Not `nExcluded?.pointee = try …`: optional chaining would skip the call when the pointer is NULL.
+        let excluded: Int
+        do { excluded = try model.appendSimulations(theta: theta, x: x).excluded } catch let e as InferenceError {
             throw HyloError(HYLO_E_SHAPE, e.description)
         }
+        nExcluded?.pointee = excluded
     }
 
     static func train(_ model: NeuralInference, _ name: String, _ opts: OpaquePointer?, _ progress: hylo_progress_fn?,

@@ -16,6 +16,15 @@ public func hylo_posterior_dimensions(_ posterior: OpaquePointer?, _ dimTheta: U
     }
 }
 
+@c @implementation
+public func hylo_posterior_method(_ posterior: OpaquePointer?, _ method: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> hylo_status {
+    abiCall("hylo_posterior_method") {
+        let p = try Handle.posterior(posterior)
+        let name = p is DirectPosterior ? "npe" : (p as? PotentialPosterior)?.model is RatioClassifier ? "nre" : "nle"
+        try Check.pointer(method, "method").pointee = stopReasonString(name)
+    }
+}
+
 /// Reads an observation, checking its length against the posterior.
 private func observation(_ p: Posterior, _ x: UnsafePointer<Double>?, _ dimX: Int) throws -> Tensor {
     guard dimX == p.observationDimension else {

@@ -31,6 +31,8 @@ import HyloCore
         let npe = NPE(prior: IndependentPrior.boxUniform(low: [0, 0], high: [1, 1]))
         let kept = try npe.appendSimulations(theta: r.theta, x: r.x)
         #expect(kept.kept == 2 && kept.excluded == 2 && npe.excludedCount == 2)
+        // Later simulations must have as many outputs.
+        #expect(throws: InferenceError.self) { try npe.appendSimulations(theta: Tensor.zeros([1, 2]), x: Tensor.zeros([1, 3])) }
     }
 
     @Test func negativeCodeAborts() {

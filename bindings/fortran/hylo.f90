@@ -338,6 +338,100 @@ module hylo
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: hylo_npe_build_posterior
     end function
+    function hylo_nle_create(prior, opts, out) bind(C, name="hylo_nle_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: prior, opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_nle_create
+    end function
+    subroutine hylo_nle_free(nle) bind(C, name="hylo_nle_free")
+      import :: c_ptr
+      type(c_ptr), value :: nle
+    end subroutine
+    !> theta(dim_theta, n), x(dim_x, n).
+    function hylo_nle_append_simulations(nle, theta, x, n, dim_x, n_excluded) bind(C, name="hylo_nle_append_simulations")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: nle
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_nle_append_simulations
+    end function
+    function hylo_nle_append_npy(nle, theta_path, x_path, n_excluded) bind(C, name="hylo_nle_append_npy")
+      import :: c_ptr, c_char, c_size_t, c_int32_t
+      type(c_ptr), value :: nle
+      character(kind=c_char), dimension(*), intent(in) :: theta_path, x_path
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_nle_append_npy
+    end function
+    function hylo_nle_train(nle, opts, progress, user_data) bind(C, name="hylo_nle_train")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: nle, opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: hylo_nle_train
+    end function
+    function hylo_nle_build_posterior(nle, out) bind(C, name="hylo_nle_build_posterior")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: nle
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_nle_build_posterior
+    end function
+    function hylo_nre_create(prior, opts, out) bind(C, name="hylo_nre_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: prior, opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_nre_create
+    end function
+    subroutine hylo_nre_free(nre) bind(C, name="hylo_nre_free")
+      import :: c_ptr
+      type(c_ptr), value :: nre
+    end subroutine
+    !> theta(dim_theta, n), x(dim_x, n).
+    function hylo_nre_append_simulations(nre, theta, x, n, dim_x, n_excluded) bind(C, name="hylo_nre_append_simulations")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: nre
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_nre_append_simulations
+    end function
+    function hylo_nre_append_npy(nre, theta_path, x_path, n_excluded) bind(C, name="hylo_nre_append_npy")
+      import :: c_ptr, c_char, c_size_t, c_int32_t
+      type(c_ptr), value :: nre
+      character(kind=c_char), dimension(*), intent(in) :: theta_path, x_path
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_nre_append_npy
+    end function
+    function hylo_nre_train(nre, opts, progress, user_data) bind(C, name="hylo_nre_train")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: nre, opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: hylo_nre_train
+    end function
+    function hylo_nre_build_posterior(nre, out) bind(C, name="hylo_nre_build_posterior")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: nre
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_nre_build_posterior
+    end function
+    !> out(dim_theta, n); rhat(dim_theta), ess(dim_theta).
+    function hylo_posterior_sample_mcmc(posterior, x, dim_x, n, seed, opts, progress, user_data, out, n_out, &
+                                        rhat, ess, acceptance_rate) bind(C, name="hylo_posterior_sample_mcmc")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: posterior
+      real(c_double), dimension(*), intent(in) :: x
+      integer(c_size_t), value :: dim_x, n
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: user_data
+      real(c_double), dimension(*), intent(out) :: out, rhat, ess
+      integer(c_size_t), intent(out) :: n_out
+      real(c_double), intent(out) :: acceptance_rate
+      integer(c_int32_t) :: hylo_posterior_sample_mcmc
+    end function
     subroutine hylo_posterior_free(posterior) bind(C, name="hylo_posterior_free")
       import :: c_ptr
       type(c_ptr), value :: posterior

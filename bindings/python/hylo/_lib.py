@@ -127,17 +127,14 @@ _PROTOTYPES = {
     "hylo_simulate_batched": (_STATUS, [BATCH_SIMULATOR_FN, ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
                                         ctypes.c_size_t, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p, c_double_p,
                                         c_int32_p, c_size_t_p]),
-    "hylo_npe_create": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, c_void_pp]),
-    "hylo_npe_free": (None, [ctypes.c_void_p]),
-    "hylo_npe_append_simulations": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t,
-                                              ctypes.c_size_t, c_size_t_p]),
-    "hylo_npe_train": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p]),
-    "hylo_npe_training_result": (_STATUS, [ctypes.c_void_p, c_int64_p, c_double_p, c_char_pp]),
-    "hylo_npe_build_posterior": (_STATUS, [ctypes.c_void_p, c_void_pp]),
     "hylo_posterior_free": (None, [ctypes.c_void_p]),
     "hylo_posterior_dimensions": (_STATUS, [ctypes.c_void_p, c_size_t_p, c_size_t_p]),
     "hylo_posterior_sample": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_uint64,
                                         ctypes.c_void_p, c_double_p, c_size_t_p, c_double_p]),
+    "hylo_posterior_method": (_STATUS, [ctypes.c_void_p, c_char_pp]),
+    "hylo_posterior_sample_mcmc": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                             ctypes.c_uint64, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p, c_double_p,
+                                             c_size_t_p, c_double_p, c_double_p, c_double_p]),
     "hylo_posterior_log_prob": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
                                           ctypes.c_uint64, c_double_p]),
     "hylo_posterior_map": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_uint64, ctypes.c_void_p,
@@ -147,7 +144,6 @@ _PROTOTYPES = {
     "hylo_npy_write": (_STATUS, [ctypes.c_char_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t]),
     "hylo_npy_shape": (_STATUS, [ctypes.c_char_p, c_size_t_p, c_size_t_p]),
     "hylo_npy_read": (_STATUS, [ctypes.c_char_p, c_double_p, ctypes.c_size_t]),
-    "hylo_npe_append_npy": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, c_size_t_p]),
     "hylo_c2st": (_STATUS, [c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_uint64,
                             c_double_p]),
     "hylo_posterior_sbc": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
@@ -247,6 +243,19 @@ _PROTOTYPES = {
     "hylo_data_antiderivative": (_STATUS, [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int64, ctypes.c_void_p,
                                            c_double_p, c_double_p, c_double_p]),
 }
+
+# NPE, NLE and NRE share one family of entries.
+for _method in ("npe", "nle", "nre"):
+    _PROTOTYPES.update({
+        f"hylo_{_method}_create": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, c_void_pp]),
+        f"hylo_{_method}_free": (None, [ctypes.c_void_p]),
+        f"hylo_{_method}_append_simulations": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t,
+                                                         ctypes.c_size_t, c_size_t_p]),
+        f"hylo_{_method}_append_npy": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, c_size_t_p]),
+        f"hylo_{_method}_train": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p]),
+        f"hylo_{_method}_training_result": (_STATUS, [ctypes.c_void_p, c_int64_p, c_double_p, c_char_pp]),
+        f"hylo_{_method}_build_posterior": (_STATUS, [ctypes.c_void_p, c_void_pp]),
+    })
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     _f = getattr(lib, _name)

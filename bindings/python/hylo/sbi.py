@@ -6,6 +6,13 @@
 >>> posterior = sbi.NPE(prior).append_simulations(theta, x).train()
 >>> samples = posterior.sample((1000,), x=x_o)
 >>> posterior.save("posterior.safetensors"); sbi.load("posterior.safetensors")
+
+NLE and NRE give posteriors known up to a constant, sampled by MCMC (sbi's defaults: slice
+sampling, 20 chains, 200 warm-up steps) or by importance resampling:
+
+>>> posterior = sbi.NLE(prior).append_simulations(theta, x).train()
+>>> samples = posterior.sample((10000,), x=x_o, mcmc_method="nuts", progress=True)
+>>> posterior.mcmc_diagnostics  # {"rhat": ..., "ess": ..., "acceptance_rate": ...}
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from ._lib import lib
 from .diagnostics import c2st, expected_coverage, run_sbc, tarp  # noqa: F401 - sbi-style access
 from .errors import BudgetExhausted, HyloError
 
-__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "Posterior", "load",
+__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "Posterior", "load",
            "c2st", "run_sbc", "expected_coverage", "tarp"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
@@ -178,9 +185,12 @@ class Posterior(Handle):
 
     _free = lib.hylo_posterior_free
 
-    def __init__(self, ptr):
+    def __init__(self, ptr, kind: str = "npe", **sampling_options):
         super().__init__(ptr)
         self.default_x = None
+        self.kind = kind
+        self.sampling_options = sampling_options
+        self.mcmc_diagnostics = None
 
     @property
     def dims(self) -> tuple[int, int]:
@@ -199,22 +209,46 @@ class Posterior(Handle):
             return self.default_x
         return np.ascontiguousarray(x, float).ravel()
 
-    def sample(self, sample_shape=(1,), x=None, seed: int = 0, max_proposals: Optional[int] = None) -> np.ndarray:
-        """Samples of shape (n, dim θ) at x. Raises BudgetExhausted (with `.samples` and
-        `.acceptance_rate`) when the proposal budget runs out first."""
+    def sample(self, sample_shape=(1,), x=None, seed: int = 0, progress=None, **options) -> np.ndarray:
+        """Samples of shape (n, dim θ) at x.
+
+        Options are those of hylo_posterior_sample, merged over the ones given to
+        build_posterior: sample_with ("direct" for NPE; "mcmc" — the default for NLE and NRE — or
+        "importance"), max_proposals (direct), mcmc_method ("slice", "mh", "hmc", "nuts"),
+        num_chains, warmup_steps, thin, init_strategy, num_candidate_samples, max_seconds, …
+        (mcmc), oversampling_factor (importance). MCMC runs leave R̂, ESS and the acceptance rate
+        in `mcmc_diagnostics`; `progress` (a callable or True) sees its steps.
+        Raises BudgetExhausted (with `.samples` and `.acceptance_rate`) when a budget runs out first.
+        """
         xo = self._x(x)
         n = int(np.prod(sample_shape))
         d, _ = self.dims
         out = np.empty((n, d))
         n_out, rate = ctypes.c_size_t(), ctypes.c_double()
-        opts = options_or_null({"max_proposals": max_proposals} if max_proposals else None)
+        options = {k: v for k, v in {**self.sampling_options, **options}.items() if v is not None}
+        mcmc = options.get("sample_with", "mcmc" if self.kind != "npe" else "direct") == "mcmc" or "mcmc_method" in options
+        thunk = ProgressThunk(progress)
         try:
-            lib.hylo_posterior_sample(self._p(), pointer(xo), xo.size, n, seed, opts and opts._p(), pointer(out),
-                                      ctypes.byref(n_out), ctypes.byref(rate))
+            if mcmc:
+                options.pop("sample_with", None)
+                opts = options_or_null(options)
+                rhat, ess = np.full(d, np.nan), np.full(d, np.nan)
+                try:
+                    lib.hylo_posterior_sample_mcmc(self._p(), pointer(xo), xo.size, n, seed, opts and opts._p(), thunk.c, None,
+                                                   pointer(out), ctypes.byref(n_out), pointer(rhat), pointer(ess),
+                                                   ctypes.byref(rate))
+                finally:
+                    self.mcmc_diagnostics = {"rhat": rhat, "ess": ess, "acceptance_rate": rate.value}
+            else:
+                opts = options_or_null(options)
+                lib.hylo_posterior_sample(self._p(), pointer(xo), xo.size, n, seed, opts and opts._p(), pointer(out),
+                                          ctypes.byref(n_out), ctypes.byref(rate))
         except BudgetExhausted as error:
             error.samples = out[:n_out.value].copy()
             error.acceptance_rate = rate.value
             raise
+        except HyloError as error:
+            thunk.reraise(error)
         self.acceptance_rate = rate.value
         return out
 
@@ -246,44 +280,43 @@ def load(path) -> Posterior:
     """Loads a posterior saved by Posterior.save (in any process); it samples bit-identically."""
     ptr = ctypes.c_void_p()
     lib.hylo_posterior_load(os.fsencode(path), ctypes.byref(ptr))
-    return Posterior(ptr)
+    posterior = Posterior(ptr)
+    method = ctypes.c_char_p()
+    lib.hylo_posterior_method(posterior._p(), ctypes.byref(method))
+    posterior.kind = method.value.decode()
+    return posterior
 
 
-class NPE(Handle):
-    """Neural posterior estimation, as sbi's NPE: `NPE(prior).append_simulations(theta, x).train()`.
+class _Inference(Handle):
+    """What NPE, NLE and NRE share: `Method(prior, **options).append_simulations(theta, x).train()`."""
 
-    Keywords are the options of hylo_npe_create: density_estimator ("maf", "nsf" or "mdn"),
-    hidden_features (50), num_transforms (5), num_blocks (2), num_bins (10, nsf), tail_bound (3, nsf),
-    num_components (10, mdn), unbounded_theta (False: learn θ in the prior's unbounded space),
-    embedding_features (0), seed (0).
-    """
+    _kind = ""
 
-    _free = lib.hylo_npe_free
-
-    def __init__(self, prior: Prior, density_estimator: str = "maf", **options):
+    def __init__(self, prior: Prior, **options):
+        self._entries = {name: getattr(lib, f"hylo_{self._kind}_{name}")
+                         for name in ("append_simulations", "append_npy", "train", "training_result", "build_posterior")}
         ptr = ctypes.c_void_p()
-        opts = options_or_null({"density_estimator": density_estimator, **options})
-        lib.hylo_npe_create(prior._p(), opts and opts._p(), ctypes.byref(ptr))
+        opts = options_or_null(options)
+        getattr(lib, f"hylo_{self._kind}_create")(prior._p(), opts and opts._p(), ctypes.byref(ptr))
         super().__init__(ptr)
         self.prior = prior
         self.num_excluded = 0
 
-    def append_simulations(self, theta, x) -> "NPE":
+    def append_simulations(self, theta, x):
         t = as_matrix(theta, self.prior.dim, "theta")
         xs = np.ascontiguousarray(x, float)
         xs = xs.reshape(len(xs), -1) if xs.ndim != 2 else xs
         if xs.shape[0] != t.shape[0]:
             raise ValueError(f"theta has {t.shape[0]} rows but x has {xs.shape[0]}")
         excluded = ctypes.c_size_t()
-        lib.hylo_npe_append_simulations(self._p(), pointer(t), pointer(xs), t.shape[0], xs.shape[1],
-                                        ctypes.byref(excluded))
+        self._entries["append_simulations"](self._p(), pointer(t), pointer(xs), t.shape[0], xs.shape[1], ctypes.byref(excluded))
         self.num_excluded += excluded.value
         return self
 
-    def append_simulations_from_npy(self, theta_path, x_path) -> "NPE":
+    def append_simulations_from_npy(self, theta_path, x_path):
         """Appends simulations stored as .npy files (e.g. written by a cluster job array)."""
         excluded = ctypes.c_size_t()
-        lib.hylo_npe_append_npy(self._p(), os.fsencode(theta_path), os.fsencode(x_path), ctypes.byref(excluded))
+        self._entries["append_npy"](self._p(), os.fsencode(theta_path), os.fsencode(x_path), ctypes.byref(excluded))
         self.num_excluded += excluded.value
         return self
 
@@ -293,7 +326,7 @@ class NPE(Handle):
         thunk = ProgressThunk(progress)
         opts = options_or_null(options)
         try:
-            lib.hylo_npe_train(self._p(), opts and opts._p(), thunk.c, None)
+            self._entries["train"](self._p(), opts and opts._p(), thunk.c, None)
         except HyloError as error:
             thunk.reraise(error)
         return self.build_posterior()
@@ -301,10 +334,51 @@ class NPE(Handle):
     @property
     def training_result(self) -> dict:
         epochs, best, reason = ctypes.c_int64(), ctypes.c_double(), ctypes.c_char_p()
-        lib.hylo_npe_training_result(self._p(), ctypes.byref(epochs), ctypes.byref(best), ctypes.byref(reason))
+        self._entries["training_result"](self._p(), ctypes.byref(epochs), ctypes.byref(best), ctypes.byref(reason))
         return {"epochs": epochs.value, "best_validation_loss": best.value, "stop_reason": reason.value.decode()}
 
-    def build_posterior(self) -> Posterior:
+    def build_posterior(self, sample_with: Optional[str] = None, **sampling_options) -> Posterior:
+        """The posterior (an independent copy). Sampling options given here (e.g. sample_with="importance",
+        mcmc_method="nuts", num_chains=10) become its defaults."""
         ptr = ctypes.c_void_p()
-        lib.hylo_npe_build_posterior(self._p(), ctypes.byref(ptr))
-        return Posterior(ptr)
+        self._entries["build_posterior"](self._p(), ctypes.byref(ptr))
+        return Posterior(ptr, self._kind, sample_with=sample_with, **sampling_options)
+
+
+class NPE(_Inference):
+    """Neural posterior estimation, as sbi's NPE: `NPE(prior).append_simulations(theta, x).train()`.
+
+    Keywords are the options of hylo_npe_create: density_estimator ("maf", "nsf" or "mdn"),
+    hidden_features (50), num_transforms (5), num_blocks (2), num_bins (10, nsf), tail_bound (3, nsf),
+    num_components (10, mdn), unbounded_theta (False: learn θ in the prior's unbounded space),
+    embedding_features (0), seed (0).
+    """
+
+    _kind = "npe"
+    _free = lib.hylo_npe_free
+
+    def __init__(self, prior: Prior, density_estimator: str = "maf", **options):
+        super().__init__(prior, density_estimator=density_estimator, **options)
+
+
+class NLE(_Inference):
+    """Neural likelihood estimation, as sbi's NLE: a flow q(x | θ) (options as NPE's, maf by default);
+    its posterior q(x | θ) p(θ) is sampled by MCMC."""
+
+    _kind = "nle"
+    _free = lib.hylo_nle_free
+
+    def __init__(self, prior: Prior, density_estimator: str = "maf", **options):
+        super().__init__(prior, density_estimator=density_estimator, **options)
+
+
+class NRE(_Inference):
+    """Neural ratio estimation: `NRE(prior, loss="nre_b")` with loss "nre_a", "nre_b" (sbi's NRE
+    default; num_atoms 10), "nre_c" (num_classes 5, gamma 1) or "bnre" (regularization_strength 100);
+    classifier "resnet" (default) or "mlp", hidden_features (50), num_blocks (2), seed (0)."""
+
+    _kind = "nre"
+    _free = lib.hylo_nre_free
+
+    def __init__(self, prior: Prior, loss: str = "nre_b", **options):
+        super().__init__(prior, loss=loss, **options)

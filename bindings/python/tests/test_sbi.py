@@ -229,3 +229,55 @@ def test_unbounded_theta_keeps_every_draw_in_the_support():
     assert posterior.acceptance_rate == 1.0
     assert (samples > 0).all() and (samples[:, 1] < 1).all()
     np.testing.assert_allclose(np.median(samples, 0), [0.4, 0.5], rtol=0.15)
+
+
+@pytest.mark.parametrize("method, options", [
+    ("nle", {"hidden_features": 32, "num_transforms": 3}),
+    ("nre", {"loss": "nre_c", "hidden_features": 32}),
+])
+def test_nle_and_nre_posteriors_by_mcmc_and_importance_sampling(tmp_path, method, options):
+    prior = sbi.Gaussian(np.zeros(2), 0.1 * np.eye(2))
+    theta, x = sbi.simulate(gaussian_linear, prior, 4000, num_workers=2, seed=0)
+    inference = (sbi.NLE if method == "nle" else sbi.NRE)(prior, **options)
+    posterior = inference.append_simulations(theta, x).train(learning_rate=1e-3, max_num_epochs=60)
+    x_o = np.array([0.4, -0.2])
+    seen = []
+    samples = posterior.sample((2000,), x=x_o, seed=1, num_chains=10,
+                               progress=lambda stage, done, total, _: seen.append((stage, done, total)))
+    assert seen and seen[0][0] == "mcmc" and seen[-1][1] == seen[-1][2]
+    np.testing.assert_allclose(samples.mean(0), x_o / 2, atol=0.05)
+    np.testing.assert_allclose(samples.var(0), 0.05, rtol=0.3)
+    assert (posterior.mcmc_diagnostics["rhat"] < 1.1).all() and (posterior.mcmc_diagnostics["ess"] > 100).all()
+    nuts = posterior.sample((1000,), x=x_o, seed=2, mcmc_method="nuts", num_chains=4, warmup_steps=100)
+    np.testing.assert_allclose(nuts.mean(0), x_o / 2, atol=0.06)
+    assert 0.5 < posterior.mcmc_diagnostics["acceptance_rate"] <= 1
+    weighted = posterior.sample((2000,), x=x_o, seed=3, sample_with="importance")
+    np.testing.assert_allclose(weighted.mean(0), x_o / 2, atol=0.05)
+    with pytest.raises(hylo.OptionError, match="sample_with"):
+        posterior.sample((10,), x=x_o, sample_with="direct")
+    with pytest.raises(hylo.OptionError, match="max_proposals"):
+        posterior.sample((10,), x=x_o, max_proposals=10)
+    # the potential is finite inside the support, and MAP finds the mode
+    assert np.isfinite(posterior.log_prob([x_o / 2], x=x_o)).all()
+    np.testing.assert_allclose(posterior.map(x=x_o, num_iter=200), x_o / 2, atol=0.06)
+    # a time budget returns what it has
+    with pytest.raises(hylo.BudgetExhausted) as budget:
+        posterior.sample((10_000_000,), x=x_o, max_seconds=0.3, num_chains=2)
+    assert 0 < len(budget.value.samples) < 10_000_000
+
+    path = tmp_path / "posterior.safetensors"
+    posterior.save(path)
+    code = ("import numpy as np; from hylo import sbi; "
+            f"p = sbi.load({str(path)!r}); np.save({str(tmp_path / 's.npy')!r}, p.sample((2000,), x=[0.4, -0.2], seed=1, num_chains=10))")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert np.load(tmp_path / "s.npy").tobytes() == samples.tobytes()
+
+
+def test_nre_refuses_bad_options():
+    prior = sbi.BoxUniform([0], [1])
+    with pytest.raises(hylo.OptionError, match="loss"):
+        sbi.NRE(prior, loss="nre_z")
+    with pytest.raises(hylo.OptionError, match="num_atoms"):
+        sbi.NRE(prior, loss="nre_b", num_atoms=1)
+    with pytest.raises(hylo.OptionError, match="num_atoms"):
+        sbi.NRE(prior, loss="nre_a", num_atoms=4)

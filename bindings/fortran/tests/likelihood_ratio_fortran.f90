@@ -1,0 +1,91 @@
+!> NLE and NRE from Fortran on the Gaussian linear model x = theta + noise, theta ~ N(0, 0.1 I) in
+!> 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I): the NLE posterior sampled by NUTS with R-hat
+!> and ESS reported, the NRE (NRE-C) posterior by the default slice sampler.
+program likelihood_ratio_fortran
+  use hylo
+  use, intrinsic :: iso_c_binding
+  implicit none
+  integer, parameter :: n = 4000, m = 2000
+  type(c_ptr) :: prior, opts, nle, nre, posterior
+  real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), noise(2, n), x(2, n), x_o(2), s(2, m), rate, mu(2), var(2)
+  real(c_double) :: rhat(2), ess(2)
+  integer(c_size_t) :: excluded, n_out
+  integer :: failures = 0, checks = 0
+
+  cov = reshape([0.1d0, 0d0, 0d0, 0.1d0], [2, 2])
+  x_o = [0.4d0, -0.2d0]
+  call expect(hylo_prior_create_gaussian(mean, cov, 2_c_size_t, prior) == HYLO_OK, "prior")
+  call expect(hylo_prior_sample(prior, int(n, c_size_t), 1_c_int64_t, theta) == HYLO_OK, "theta")
+  call expect(hylo_prior_sample(prior, int(n, c_size_t), 2_c_int64_t, noise) == HYLO_OK, "noise")
+  x = theta + noise
+  call expect(hylo_options_create(opts) == HYLO_OK, "options")
+
+  ! NLE, sampled by NUTS.
+  call expect(hylo_options_set_int(opts, hylo_c_string("hidden_features"), 32_c_int64_t) == HYLO_OK, "hidden")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_transforms"), 3_c_int64_t) == HYLO_OK, "transforms")
+  call expect(hylo_nle_create(prior, opts, nle) == HYLO_OK, "nle")
+  call expect(hylo_nle_append_simulations(nle, theta, x, int(n, c_size_t), 2_c_size_t, excluded) == HYLO_OK, "nle append")
+  call train_options()
+  call expect(hylo_nle_train(nle, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "nle train")
+  call expect(hylo_nle_build_posterior(nle, posterior) == HYLO_OK, "nle posterior")
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_string(opts, hylo_c_string("mcmc_method"), hylo_c_string("nuts")) == HYLO_OK, "nuts")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_chains"), 4_c_int64_t) == HYLO_OK, "chains")
+  call expect(hylo_posterior_sample_mcmc(posterior, x_o, 2_c_size_t, int(m, c_size_t), 3_c_int64_t, opts, c_null_funptr, &
+                                         c_null_ptr, s, n_out, rhat, ess, rate) == HYLO_OK .and. n_out == m, "nle nuts")
+  print '(a, 2f8.4, a, 2f9.1, a, f6.3)', "NLE (NUTS) R-hat ", rhat, "  ESS ", ess, &
+    "  acceptance ", rate
+  call expect(all(rhat < 1.1d0) .and. all(ess > 100) .and. rate > 0.5d0, "nuts diagnostics")
+  call check_moments("NLE")
+  call hylo_posterior_free(posterior)
+  call hylo_nle_free(nle)
+
+  ! NRE-C, sampled by the default slice sampler.
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_string(opts, hylo_c_string("loss"), hylo_c_string("nre_c")) == HYLO_OK, "loss")
+  call expect(hylo_options_set_int(opts, hylo_c_string("hidden_features"), 32_c_int64_t) == HYLO_OK, "hidden")
+  call expect(hylo_nre_create(prior, opts, nre) == HYLO_OK, "nre")
+  call expect(hylo_nre_append_simulations(nre, theta, x, int(n, c_size_t), 2_c_size_t, excluded) == HYLO_OK, "nre append")
+  call train_options()
+  call expect(hylo_nre_train(nre, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "nre train")
+  call expect(hylo_nre_build_posterior(nre, posterior) == HYLO_OK, "nre posterior")
+  call expect(hylo_posterior_sample(posterior, x_o, 2_c_size_t, int(m, c_size_t), 4_c_int64_t, c_null_ptr, s, &
+                                    n_out, rate) == HYLO_OK .and. n_out == m, "nre sample")
+  call check_moments("NRE")
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_int(opts, hylo_c_string("max_proposals"), 10_c_int64_t) == HYLO_OK, "max_proposals")
+  call expect(hylo_posterior_sample(posterior, x_o, 2_c_size_t, 10_c_size_t, 4_c_int64_t, opts, s, n_out, rate) &
+              == HYLO_E_OPTION, "direct-sampling options are refused")
+  call hylo_posterior_free(posterior)
+  call hylo_nre_free(nre)
+
+  call hylo_options_free(opts)
+  call hylo_prior_free(prior)
+  print '(i0, a, i0, a)', checks - failures, " passed, ", failures, " failed"
+  if (failures > 0) error stop 1
+contains
+  subroutine train_options()
+    call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+    call expect(hylo_options_set_double(opts, hylo_c_string("learning_rate"), 1d-3) == HYLO_OK, "lr")
+    call expect(hylo_options_set_int(opts, hylo_c_string("max_num_epochs"), 60_c_int64_t) == HYLO_OK, "epochs")
+  end subroutine
+
+  subroutine check_moments(what)
+    character(len=*), intent(in) :: what
+    mu = sum(s, dim=2) / m
+    var = sum((s - spread(mu, 2, m))**2, dim=2) / m
+    print '(a, a, 2f8.4, a, 2f8.4, a, 2f8.4)', what, " posterior mean ", mu, "  var ", var, "  exact mean ", x_o / 2
+    call expect(all(abs(mu - x_o / 2) < 0.05d0), what // " posterior mean")
+    call expect(all(abs(var / 0.05d0 - 1) < 0.3d0), what // " posterior variance")
+  end subroutine
+
+  subroutine expect(cond, what)
+    logical, intent(in) :: cond
+    character(len=*), intent(in) :: what
+    checks = checks + 1
+    if (.not. cond) then
+      failures = failures + 1
+      print *, "FAILED: ", what, " (", hylo_error_message(), ")"
+    end if
+  end subroutine
+end program
