@@ -4,13 +4,14 @@ import HyloNN
 import HyloSBI
 import HyloTasks
 
-/// The Hylo side of `benchmarks/run sbi`: for one sbibm task, simulate `budget` pairs, train NPE,
-/// draw as many samples as there are reference samples for observations 1…5 and compute C2ST
-/// against them. Prints one line per observation and one with the timings. With an output
+/// The Hylo side of `benchmarks/run sbi`: for one sbibm task, simulate `budget` pairs, train NPE
+/// (or NLE or NRE-B, whose posteriors are sampled by sbi's default MCMC: slice sampling over 20
+/// chains), draw as many samples as there are reference samples for `observations` of 1…5 and
+/// compute C2ST against them. Prints one line per observation and one with the timings. With an output
 /// directory, also writes the simulations (`theta.csv`, `x.csv`, for the anchor to train on the
 /// same data) and the samples (`hylo_obs<k>.csv`).
-func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: FlowConfiguration.Kind, unboundedTheta: Bool, sbibmRoot: String,
-                     outputDirectory: String?) {
+func runSBIBenchmark(task name: String, method: String, budget: Int, epochs: Int?, estimator: FlowConfiguration.Kind, unboundedTheta: Bool,
+                     observations: Int, sbibmRoot: String, outputDirectory: String?) {
     guard let task = makeTask(name) else {
         print("unknown task \(name); built in: \(builtInTaskNames.joined(separator: ", "))")
         exit(2)
@@ -23,17 +24,22 @@ func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: Fl
         }
         var configuration = FlowConfiguration(estimator)
         configuration.unboundedTheta = unboundedTheta
-        let npe = NPE(prior: task.prior, configuration: configuration)
-        try npe.appendSimulations(theta: theta, x: x)
+        let inference: NeuralInference
+        switch method {
+        case "nle": inference = NLE(prior: task.prior, configuration: configuration)
+        case "nre": inference = try NRE(prior: task.prior)
+        default: inference = NPE(prior: task.prior, configuration: configuration)
+        }
+        try inference.appendSimulations(theta: theta, x: x)
         var training = NPE.defaultTraining
         if let epochs { training.maxEpochs = epochs; training.patience = Int.max / 2 }
         let t0 = now()
-        let result = try npe.train(training)
+        let result = try inference.train(training) { _ in true }
         let trainSeconds = now() - t0
-        let posterior = try npe.posterior()
+        let posterior = try inference.buildPosterior()
         var sampleSeconds = 0.0
         var scores: [Double] = []
-        for k in 1...5 {
+        for k in 1...observations {
             let (xo, reference) = try sbibmReference(root: sbibmRoot, task: name, observation: k)
             var rng = Philox(seed: UInt64(k))
             let t1 = now()
@@ -44,7 +50,7 @@ func runSBIBenchmark(task name: String, budget: Int, epochs: Int?, estimator: Fl
             scores.append(score)
             print("hylo task=\(name) obs=\(k) c2st=\(score)")
         }
-        print("hylo task=\(name) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / 5)")
+        print("hylo task=\(name) method=\(method) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / Double(observations))")
     } catch {
         print("error: \(error)")
         exit(1)
