@@ -2,7 +2,10 @@ import HyloCore
 
 /// A trainable tensor. Its `value` is a gradient leaf; optimizers update it in place.
 public final class Parameter {
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Changes with every assignment or in-place update of `value` (optimizer steps, loads), so
+    /// that values derived from it can be cached.
+    public private(set) var version: UInt64 = 0
 
     public init(_ value: Tensor) { self.value = value.detached().requiringGrad() }
 

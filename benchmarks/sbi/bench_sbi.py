@@ -1,10 +1,11 @@
 """The sbi side of `benchmarks/run sbi`, and the judge of both sides.
 
-For each task: reads the simulations Hylo wrote (so both train on the same data), trains sbi's NPE
-with the same estimator (MAF, NSF or MDN) and settings and the same fixed number of epochs, draws as many samples as the
-reference has for observations 1–5, and scores both sbi's and Hylo's samples with sbibm's C2ST
-(scikit-learn MLPClassifier, 5-fold CV — the protocol of sbibm.metrics.c2st). Prints
-`RESULT npe task=… train_ratio=… sample_ratio=… c2st_hylo=… c2st_sbi=…`.
+For each task: reads the simulations Hylo wrote (so both train on the same data), trains sbi's NPE,
+NLE or NRE-B with the same estimator (MAF, NSF or MDN; a residual classifier for NRE) and settings and
+the same fixed number of epochs, draws as many samples as the reference has for the first K
+observations (NLE and NRE by sbi's default MCMC, slice_np_vectorized), and scores both sbi's and
+Hylo's samples with sbibm's C2ST (scikit-learn MLPClassifier, 5-fold CV — the protocol of
+sbibm.metrics.c2st). Prints `RESULT <method> task=… train_ratio=… sample_ratio=… c2st_hylo=… c2st_sbi=…`.
 """
 
 import math
@@ -57,9 +58,21 @@ def sbi_prior(task):
     }[task]()
 
 
-def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transforms, estimator_kind):
-    from sbi.inference import NPE
-    from sbi.neural_nets import posterior_nn
+def make_inference(method, prior, estimator_kind, hidden, transforms):
+    """sbi's trainer for `method` with sbibm's settings (NRE: NRE-B, 10 atoms, residual classifier)."""
+    from sbi.inference import NLE, NPE, NRE_B
+    from sbi.neural_nets import classifier_nn, likelihood_nn, posterior_nn
+
+    if method == "nle":
+        return NLE(prior=prior, density_estimator=likelihood_nn(model=estimator_kind, hidden_features=hidden,
+                                                                num_transforms=transforms)), {}
+    if method == "nre":
+        return NRE_B(prior=prior, classifier=classifier_nn(model="resnet", hidden_features=hidden)), {"num_atoms": 10}
+    return NPE(prior=prior, density_estimator=posterior_nn(model=estimator_kind, hidden_features=hidden,
+                                                           num_transforms=transforms)), {}
+
+
+def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transforms, estimator_kind, method, observations):
 
     torch.set_num_threads(2)
     work = Path(work)
@@ -67,16 +80,15 @@ def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transfo
     x = torch.tensor(np.loadtxt(work / "x.csv", delimiter=",", ndmin=2), dtype=torch.float32)
     d = theta.shape[1]
     prior = sbi_prior(task)
-    estimator = posterior_nn(model=estimator_kind, hidden_features=hidden, num_transforms=transforms)
-    inference = NPE(prior=prior, density_estimator=estimator)
+    inference, train_options = make_inference(method, prior, estimator_kind, hidden, transforms)
     inference.append_simulations(theta, x)
     t0 = time.perf_counter()
-    net = inference.train(max_num_epochs=epochs, stop_after_epochs=10**9, show_train_summary=False)
+    net = inference.train(max_num_epochs=epochs, stop_after_epochs=10**9, show_train_summary=False, **train_options)
     train_s = time.perf_counter() - t0
     print(f"sbi task={task} train_s={train_s:.3f} train_ratio={train_s / hylo_train_s:.2f}", flush=True)
     posterior = inference.build_posterior(net)
     sample_s, scores_sbi, scores_hylo = 0.0, [], []
-    for k in range(1, 6):
+    for k in range(1, observations + 1):
         obs = np.loadtxt(Path(sbibm) / task / f"obs{k}" / "observation.csv", delimiter=",", ndmin=2)
         reference = np.loadtxt(Path(sbibm) / task / f"obs{k}" / "reference_posterior_samples.csv", delimiter=",")
         t1 = time.perf_counter()
@@ -86,10 +98,11 @@ def main(task, work, sbibm, hylo_train_s, hylo_sample_s, epochs, hidden, transfo
         scores_hylo.append(c2st(reference, np.loadtxt(work / f"hylo_obs{k}.csv", delimiter=",", ndmin=2)))
         print(f"task={task} obs={k} c2st_hylo={scores_hylo[-1]:.4f} c2st_sbi={scores_sbi[-1]:.4f}", flush=True)
     print(f"sbi task={task} train_s={train_s:.3f} sample_s={sample_s:.3f}")
-    print(f"RESULT npe task={task} train_ratio={train_s / hylo_train_s:.2f} sample_ratio={sample_s / hylo_sample_s:.2f} "
+    print(f"RESULT {method} task={task} train_ratio={train_s / hylo_train_s:.2f} sample_ratio={sample_s / hylo_sample_s:.2f} "
           f"c2st_hylo={np.mean(scores_hylo):.3f} c2st_sbi={np.mean(scores_sbi):.3f} epochs={epochs} estimator={estimator_kind}")
 
 
 if __name__ == "__main__":
-    task, work, sbibm, train_s, sample_s, epochs, hidden, transforms, estimator_kind = sys.argv[1:10]
-    main(task, work, sbibm, float(train_s), float(sample_s), int(epochs), int(hidden), int(transforms), estimator_kind)
+    task, work, sbibm, train_s, sample_s, epochs, hidden, transforms, estimator_kind, method, observations = sys.argv[1:12]
+    main(task, work, sbibm, float(train_s), float(sample_s), int(epochs), int(hidden), int(transforms), estimator_kind,
+         method, int(observations))

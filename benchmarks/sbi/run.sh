@@ -1,25 +1,30 @@
 #!/usr/bin/env bash
-# NPE on sbibm tasks at 10,000 simulations: Hylo against sbi (PyPI) on the same simulations, the same
-# estimator (ESTIMATOR = maf | nsf | mdn, default nsf as in sbibm; 50 hidden units, 5 transforms),
-# the same batch size and learning rate (sbi's defaults) and the same fixed number of epochs; both
-# scored by sbibm's C2ST (7,000 vs 7,000).
-# Usage: [EPOCHS=100] [ESTIMATOR=nsf] benchmarks/run sbi [TASK …]
+# NPE, NLE or NRE (METHOD, default npe) on sbibm tasks at 10,000 simulations: Hylo against sbi (PyPI) on
+# the same simulations, the same estimator (ESTIMATOR = maf | nsf | mdn; default nsf for NPE and maf
+# for NLE, as in sbibm; 50 hidden units, 5 transforms; NRE-B with 10 atoms and a residual classifier),
+# the same batch size and learning rate (sbi's defaults) and the same fixed number of epochs; NLE and
+# NRE posteriors are sampled by each side's default MCMC (slice sampling, 20 chains, 200 warm-up steps,
+# SIR initialisation); both scored by sbibm's C2ST against the reference samples of observations
+# 1…OBSERVATIONS (default 5).
+# Usage: [METHOD=npe] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] benchmarks/run sbi [TASK …]
 #        (default tasks: two_moons gaussian_linear slcp bernoulli_glm sir)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(dirname "$(dirname "$here")")"
 sbibm="${SBIBM_DIR:-$root/../shared/sbibm}"
 epochs="${EPOCHS:-100}"
-estimator="${ESTIMATOR:-nsf}"
+method="${METHOD:-npe}"
+if [ "$method" = npe ]; then estimator="${ESTIMATOR:-nsf}"; else estimator="${ESTIMATOR:-maf}"; fi
+observations="${OBSERVATIONS:-5}"
 tasks=("$@"); [ ${#tasks[@]} -gt 0 ] || tasks=(two_moons gaussian_linear slcp bernoulli_glm sir)
 results=()
 for task in "${tasks[@]}"; do
   work="$(mktemp -d)"
-  "$HYLO_CLI" bench sbi "$task" "$sbibm" --budget 10000 --epochs "$epochs" --estimator "$estimator" --out "$work" > "$work/hylo.log"
+  "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --epochs "$epochs" --estimator "$estimator" --out "$work" > "$work/hylo.log"
   cat "$work/hylo.log"
   line=$(grep "train_s=" "$work/hylo.log")
   train_s=$(echo "$line" | sed -E 's/.*train_s=([0-9.e-]+).*/\1/')
   sample_s=$(echo "$line" | sed -E 's/.*sample_s=([0-9.e-]+).*/\1/')
-  "$PYTHON" "$here/bench_sbi.py" "$task" "$work" "$sbibm" "$train_s" "$sample_s" "$epochs" 50 5 "$estimator" \
+  "$PYTHON" "$here/bench_sbi.py" "$task" "$work" "$sbibm" "$train_s" "$sample_s" "$epochs" 50 5 "$estimator" "$method" "$observations" \
     > "$work/sbi.log" 2> "$work/sbi.err" || { cat "$work/sbi.err"; exit 1; }
   cat "$work/sbi.log"
   results+=("$(grep '^RESULT' "$work/sbi.log")")

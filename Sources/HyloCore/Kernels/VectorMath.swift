@@ -7,8 +7,9 @@
 ///   in the low mantissa bits, no float-to-int conversion), `r = x − k·ln 2` in Cody–Waite
 ///   two-part form (|r| ≤ ln 2 / 2), and `exp(r)` by its Taylor series to degree 13 (truncation
 ///   below 1e-17 relative).
-/// - `tanh`: for |x| < 0.625 Cephes' rational form `x + x·z·P(z)/Q(z)`, z = x²; above,
-///   `1 − 2 / (e^{2|x|} + 1)`; |x| is clamped at 20, where tanh is 1 to double precision.
+/// - `tanh(x) = e / (e + 2)` with `e = expm1(2|x|)` (one division; `expm1` shares `exp`'s
+///   reduction and evaluates eʳ − 1 directly, so small |x| keeps full relative accuracy); |x| is
+///   clamped at 20, where tanh is 1 to double precision.
 enum VectorMath {
     struct Exp: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { VectorMath.exp(x) } }
     struct Tanh: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { VectorMath.tanh(x) } }
@@ -41,14 +42,33 @@ enum VectorMath {
 
     @inline(__always)
     static func tanh(_ x: Double) -> Double {
-        let a = Swift.min(Swift.abs(x), 20)
-        let z = a * a
-        let p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3
-        let q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3
-        let small = a + a * z * (p / q)
-        let large = 1 - 2 / (exp(2 * a) + 1)
-        let t = a < 0.625 ? small : large
+        let e = expm1(2 * Swift.min(Swift.abs(x), 20))
+        let t = e / (e + 2)
         return x < 0 ? -t : (x == x ? t : x)
+    }
+
+    /// eˣ − 1 for 0 ≤ x ≤ 40, without cancellation near 0: with x = k ln 2 + r as in `exp`,
+    /// eˣ − 1 = 2ᵏ (eʳ − 1) + (2ᵏ − 1), and eʳ − 1 = r + r²/2! + … + r¹³/13! directly.
+    @inline(__always)
+    static func expm1(_ x: Double) -> Double {
+        let shifted = (6755399441055744.0).addingProduct(x, 1.4426950408889634)
+        let k = shifted - 6755399441055744.0
+        let r = x.addingProduct(-k, 6.93147180369123816490e-01).addingProduct(-k, 1.90821492927058770002e-10)
+        var p = 1.6059043836821613e-10  // 1/13!
+        p = (2.08767569878681e-09).addingProduct(p, r)
+        p = (2.505210838544172e-08).addingProduct(p, r)
+        p = (2.755731922398589e-07).addingProduct(p, r)
+        p = (2.7557319223985893e-06).addingProduct(p, r)
+        p = (2.48015873015873e-05).addingProduct(p, r)
+        p = (0.0001984126984126984).addingProduct(p, r)
+        p = (0.001388888888888889).addingProduct(p, r)
+        p = (0.008333333333333333).addingProduct(p, r)
+        p = (0.041666666666666664).addingProduct(p, r)
+        p = (0.16666666666666666).addingProduct(p, r)
+        p = (0.5).addingProduct(p, r)
+        p = r.addingProduct(p, r * r)
+        let twoK = Double(bitPattern: (shifted.bitPattern &+ 1023) &<< 52)
+        return (twoK - 1).addingProduct(twoK, p)
     }
 
     /// 1 / (1 + e⁻ˣ) as `1/(1+e)` or `e/(1+e)` with `e = exp(−|x|)`, so neither tail loses

@@ -1,3 +1,4 @@
+import Glibc
 import HyloCore
 
 /// `y = x W + b` with `W` of shape `[inFeatures, outFeatures]`.
@@ -37,8 +38,12 @@ public final class MaskedLinear: Layer {
     public var namedParameters: [(name: String, parameter: Parameter)] { linear.namedParameters }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        Tensor.linear(x, linear.weight.value * mask, linear.bias?.value)
+        Tensor.linear(x, isRecordingGradients ? linear.weight.value * mask : maskedWeight.value(of: linear.weight, mask), linear.bias?.value)
     }
+
+    /// W ⊙ mask for inference, kept until the weight changes (MCMC evaluates a flow thousands of
+    /// times on small batches, where remasking cost as much as the product itself).
+    private let maskedWeight = MaskedWeightCache()
 
     /// MADE masks (Germain et al. 2015) for `features` inputs ordered 1…D through hidden layers
     /// whose units get degrees cycling over 1…D−1 (0 when D = 1, so that the single output sees
@@ -58,5 +63,23 @@ public final class MaskedLinear: Layer {
         masks.append(Tensor(shape: [last.count, outDegrees.count],
                             scalars: last.flatMap { dh in outDegrees.map { dout in dout > dh ? 1 : 0 } }))
         return masks
+    }
+}
+
+/// The masked weight of one layer for the current weight version, shared by threads.
+private final class MaskedWeightCache: @unchecked Sendable {
+    private var lock = pthread_mutex_t()
+    private var cached: (version: UInt64, weight: Tensor)?
+
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func value(of weight: Parameter, _ mask: Tensor) -> Tensor {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        if let cached, cached.version == weight.version { return cached.weight }
+        let masked = withoutGradients { weight.value * mask }
+        cached = (weight.version, masked)
+        return masked
     }
 }

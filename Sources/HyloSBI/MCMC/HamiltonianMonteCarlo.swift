@@ -40,8 +40,12 @@ final class HamiltonianKernel: MarkovKernel {
     func transition(warmupStep: Int?, of warmup: Int) {
         state.resampleMomenta(inverseMass: inverseMass, rngs: &rngs)
         let h0 = (0..<chains).map { state.energy($0, inverseMass: inverseMass) }
+        // After warm-up each trajectory's step size is jittered by ±10 % (independently of the
+        // state, so detailed balance holds): a fixed step size and step count can make a near-periodic
+        // trajectory that keeps returning close to its start in some direction.
+        let steps = warmupStep != nil ? stepSizes : (0..<chains).map { stepSizes[$0] * (0.9 + 0.2 * rngs[$0].uniform()) }
         var proposal = state
-        for _ in 0..<leapfrogSteps { proposal.leapfrog(target, stepSizes: stepSizes, inverseMass: inverseMass) }
+        for _ in 0..<leapfrogSteps { proposal.leapfrog(target, stepSizes: steps, inverseMass: inverseMass) }
         evaluations += chains * leapfrogSteps
         for c in 0..<chains {
             let delta = proposal.energy(c, inverseMass: inverseMass) - h0[c]

@@ -21,6 +21,8 @@ final class SliceKernel: MarkovKernel {
     private var rngs: [Philox]
     private var orderRNG: Philox
     private let stepOutLimit: Int
+    /// Rows a round may spend on look-ahead when few chains are left (see `update`).
+    private var speculationRows: Int { chains }
     private var tuningSteps = 0
     private(set) var evaluations = 0
     var acceptance: (sum: Double, count: Int) = (0, 0)
@@ -65,45 +67,68 @@ final class SliceKernel: MarkovKernel {
             leftSteps[c] = Int(Double(stepOutLimit) * rngs[c].uniform())
             rightSteps[c] = stepOutLimit - 1 - leftSteps[c]
         }
-        // Stepping out, both sides in one batch per round.
-        var active = Array(0..<chains)
-        while !active.isEmpty {
-            var rows: [Int] = [], values: [Double] = [], isLeft: [Bool] = []
-            for c in active {
-                if leftSteps[c] > 0 { rows.append(c); values.append(lower[c]); isLeft.append(true) }
-                if rightSteps[c] > 0 { rows.append(c); values.append(upper[c]); isLeft.append(false) }
+        // Each chain steps out, then shrinks, at its own pace; every round evaluates what all the
+        // chains need next in one batch. When few chains are left in a round, each evaluates several
+        // of its next points at once (the next bracket ends outward; the next shrinkage proposals,
+        // each assuming the ones before it are rejected) and uses them in order up to the first that
+        // decides: a batch costs little per row, so this trades rows for rounds. A chain's draws come
+        // from its own generator in a fixed order, so neither changes its trajectory.
+        var steppingOut = [Bool](repeating: true, count: chains)
+        var shrinkRounds = [Int](repeating: 0, count: chains)
+        var pending = Array(0..<chains)
+        while !pending.isEmpty {
+            let lookahead = Swift.max(1, Swift.min(8, speculationRows / pending.count))
+            var rows: [Int] = [], values: [Double] = [], kinds: [Bound] = []
+            for c in pending {
+                if steppingOut[c] {
+                    // Computed as the sequential steps would, so that each can be matched to the bracket.
+                    let w = widths[c * d + i]
+                    var (l, u) = (lower[c], upper[c])
+                    for _ in 0..<Swift.min(leftSteps[c], lookahead) { rows.append(c); values.append(l); kinds.append(.lower); l -= w }
+                    for _ in 0..<Swift.min(rightSteps[c], lookahead) { rows.append(c); values.append(u); kinds.append(.upper); u += w }
+                    if leftSteps[c] == 0 && rightSteps[c] == 0 { steppingOut[c] = false }
+                }
+                if !steppingOut[c] {
+                    // Proposals in the brackets left by rejecting each earlier one, from a copy of the
+                    // generator; the real one advances only by the draws used.
+                    var peek = rngs[c]
+                    var (l, u) = (lower[c], upper[c])
+                    let x0 = positions[c * d + i]
+                    for _ in 0..<Swift.min(lookahead, 200 - shrinkRounds[c]) {
+                        let proposal = l + (u - l) * peek.uniform()
+                        rows.append(c); values.append(proposal); kinds.append(.proposal)
+                        if proposal < x0 { l = proposal } else { u = proposal }
+                    }
+                }
             }
-            guard !rows.isEmpty else { break }
             let f = evaluate(rows, coordinate: i, values: values)
-            var next = Set<Int>()
-            for (k, c) in rows.enumerated() {
+            var finished = Set<Int>(), decided = Set<Int>()
+            for (k, c) in rows.enumerated() where !decided.contains(c) || kinds[k] != .proposal {
                 let w = widths[c * d + i]
-                if isLeft[k] {
-                    if f[k] > level[c] { lower[c] -= w; leftSteps[c] -= 1; next.insert(c) } else { leftSteps[c] = 0 }
-                } else {
-                    if f[k] > level[c] { upper[c] += w; rightSteps[c] -= 1; next.insert(c) } else { rightSteps[c] = 0 }
+                switch kinds[k] {
+                case .lower:
+                    guard leftSteps[c] > 0 && values[k] == lower[c] else { continue }
+                    if f[k] > level[c] { lower[c] -= w; leftSteps[c] -= 1 } else { leftSteps[c] = 0 }
+                case .upper:
+                    guard rightSteps[c] > 0 && values[k] == upper[c] else { continue }
+                    if f[k] > level[c] { upper[c] += w; rightSteps[c] -= 1 } else { rightSteps[c] = 0 }
+                case .proposal:
+                    // The current point is always in the slice, so the bracket closes on it; a bounded
+                    // number of rounds guards against a density that is not a function of θ alone.
+                    _ = rngs[c].uniform()
+                    if f[k] >= level[c] && f[k] > -.infinity {
+                        positions[c * d + i] = values[k]
+                        logDensities[c] = f[k]
+                        finished.insert(c)
+                        decided.insert(c)
+                    } else {
+                        if values[k] < positions[c * d + i] { lower[c] = values[k] } else { upper[c] = values[k] }
+                        shrinkRounds[c] += 1
+                        if shrinkRounds[c] >= 200 { finished.insert(c); decided.insert(c) }
+                    }
                 }
             }
-            active = next.sorted()
-        }
-        // Shrinkage: the current point is always in the slice, so the bracket closes on it; a
-        // bounded number of rounds guards against a density that is not a function of θ alone.
-        active = Array(0..<chains)
-        for _ in 0..<200 where !active.isEmpty {
-            let proposals = active.map { lower[$0] + (upper[$0] - lower[$0]) * rngs[$0].uniform() }
-            let f = evaluate(active, coordinate: i, values: proposals)
-            var next: [Int] = []
-            for (k, c) in active.enumerated() {
-                let x0 = positions[c * d + i]
-                if f[k] >= level[c] && f[k] > -.infinity {
-                    positions[c * d + i] = proposals[k]
-                    logDensities[c] = f[k]
-                } else {
-                    if proposals[k] < x0 { lower[c] = proposals[k] } else { upper[c] = proposals[k] }
-                    next.append(c)
-                }
-            }
-            active = next
+            pending.removeAll { finished.contains($0) }
         }
         if adapting {
             for c in 0..<chains {
@@ -113,4 +138,6 @@ final class SliceKernel: MarkovKernel {
     }
 
     func endWarmup() { acceptance = (0, 0) }
+
+    private enum Bound { case lower, upper, proposal }
 }

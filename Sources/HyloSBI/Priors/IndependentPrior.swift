@@ -1,12 +1,25 @@
+import Glibc
 import HyloCore
 
 /// A product of independent one-dimensional marginals (box-uniform, log-normal, mixed …).
 public final class IndependentPrior: Prior {
     public let marginals: [Marginal]
+    /// For a box (every marginal uniform): the lower corner and the widths as `[1, d]` rows, so
+    /// that densities and bijections take a few whole-batch ops instead of a few per column (they
+    /// sit in the inner loop of MCMC).
+    private let box: (low: Tensor, width: Tensor, logVolume: Double)?
 
     public init(_ marginals: [Marginal]) {
         precondition(!marginals.isEmpty, "a prior needs at least one dimension")
         self.marginals = marginals
+        let bounds = marginals.compactMap { m -> (Double, Double)? in
+            if case .uniform(let l, let h) = m { return (l, h) }
+            return nil
+        }
+        box = bounds.count == marginals.count
+            ? (Tensor(shape: [1, bounds.count], scalars: bounds.map(\.0)), Tensor(shape: [1, bounds.count], scalars: bounds.map { $0.1 - $0.0 }),
+               bounds.reduce(0) { $0 + Glibc.log($1.1 - $1.0) })
+            : nil
     }
 
     /// U[low, high] in every dimension.
@@ -31,7 +44,10 @@ public final class IndependentPrior: Prior {
         }, axis: 1)
     }
 
-    public func logProb(_ theta: Tensor) -> Tensor { columns(theta) { $0.logProb($1) }.sum(axis: 1) }
+    public func logProb(_ theta: Tensor) -> Tensor {
+        guard let box else { return columns(theta) { $0.logProb($1) }.sum(axis: 1) }
+        return Tensor(shape: [theta.shape[0]], scalars: contains(theta).map { $0 ? -box.logVolume : -.infinity })
+    }
 
     public func contains(_ theta: Tensor) -> [Bool] {
         checkShape(theta)
@@ -40,9 +56,22 @@ public final class IndependentPrior: Prior {
         }
     }
 
-    public func toUnbounded(_ theta: Tensor) -> Tensor { columns(theta) { $0.toUnbounded($1) } }
-    public func fromUnbounded(_ z: Tensor) -> Tensor { columns(z) { $0.fromUnbounded($1) } }
+    public func toUnbounded(_ theta: Tensor) -> Tensor {
+        guard let box else { return columns(theta) { $0.toUnbounded($1) } }
+        checkShape(theta)
+        let u = (theta - box.low) / box.width
+        return u.log() - (1 - u).log()
+    }
+
+    public func fromUnbounded(_ z: Tensor) -> Tensor {
+        guard let box else { return columns(z) { $0.fromUnbounded($1) } }
+        checkShape(z)
+        return z.sigmoid() * box.width + box.low
+    }
+
     public func logDetJacobianFromUnbounded(_ z: Tensor) -> Tensor {
-        columns(z) { $0.logDetJacobianFromUnbounded($1) }.sum(axis: 1)
+        guard let box else { return columns(z) { $0.logDetJacobianFromUnbounded($1) }.sum(axis: 1) }
+        checkShape(z)
+        return box.logVolume - ((-z).softplus() + z.softplus()).sum(axis: 1)
     }
 }
