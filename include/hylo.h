@@ -540,6 +540,84 @@ hylo_status hylo_nre_training_result(const hylo_nre *nre, int64_t *epochs, doubl
 hylo_status hylo_nre_build_posterior(const hylo_nre *nre, hylo_posterior **out);
 
 /* ---------------------------------------------------------------------------------------------
+ * Approximate Bayesian computation: rejection ABC and SMC-ABC on a simulator
+ * ------------------------------------------------------------------------------------------- */
+
+/** The accepted parameters of an ABC run, with their weights, distances and tolerances. */
+typedef struct hylo_abc_result hylo_abc_result;
+
+/**
+ * Rejection ABC (sbi's MCABC): draws "num_simulations" parameters from the prior, simulates them
+ * and keeps those whose output lies closest to the observation x_o (dim_x values). Give the
+ * simulator as exactly one of `simulator` (one simulation per call, as hylo_simulate) and
+ * `batch_simulator` (blocks of rows, as hylo_simulate_batched); both receive `user_data`.
+ *
+ * Options: "num_simulations" (required) and exactly one of "eps" (keep distance <= eps),
+ * "quantile" (keep the closest fraction of the valid simulations) and "num_top_samples" (keep
+ * the closest k). Options shared with hylo_abc_smc:
+ *   "distance"  "l2" (default), "l1" or "mse" between summary statistics;
+ *   "scale"     "none" (default) or "mad": each statistic divided by its median absolute
+ *               deviation over the simulations, so statistics on different scales count alike;
+ *   "sass"      1: semi-automatic summaries (Fearnhead & Prangle 2012), the statistics being
+ *               E[theta | x] from a linear regression of theta on x, x^2 … x^"sass_expansion_degree"
+ *               (1) fitted to the first "sass_fraction" (0.25) of the simulations, which are then
+ *               not candidates;
+ *   "lra"       1: linear regression adjustment of the accepted parameters (Beaumont et al. 2002);
+ *   "seed" (0), "num_workers" (1), "batch_size" (1000: simulations per step, progress is reported
+ *   between steps), "max_seconds" (0: no limit).
+ * Failed simulations (callback > 0, NaN or Inf) are counted and never accepted; a callback < 0
+ * aborts with HYLO_E_CALLBACK. The progress callback gets stage "abc" and done/total simulations.
+ * When it asks to stop, or "max_seconds" pass, ABC stops simulating and still returns HYLO_OK with
+ * a result built from the simulations made so far; hylo_abc_result_info's status says so
+ * ("cancelled", "time_budget"; otherwise "complete"). Free the result with hylo_abc_result_free.
+ * Since 0.1.
+ */
+hylo_status hylo_abc_rejection(const hylo_prior *prior, hylo_simulator_fn simulator, hylo_batch_simulator_fn batch_simulator,
+                               void *user_data, const double *x_o, size_t dim_x, const hylo_options *opts,
+                               hylo_progress_fn progress, void *progress_data, hylo_abc_result **out);
+
+/**
+ * SMC-ABC, the population Monte Carlo sampler of Beaumont et al. (2009) (sbi's SMCABC, variant
+ * C): population 0 is the "num_particles" closest of "num_initial_pop" (5 x num_particles) prior
+ * simulations; each next population draws particles from the previous one by weight, perturbs
+ * them with a kernel whose covariance is "kernel_variance_scale" (2) x the weighted population
+ * covariance ("kernel" "gaussian" or "uniform", a box with the same variances), keeps those whose
+ * simulation lies within the next tolerance, and weighs them by prior / mixture of kernels. The
+ * tolerance decays as eps * "epsilon_decay" (0.5), or with "distance_based_decay" 1 as that
+ * quantile of the population's distances. The run ends when "num_simulations" (required; the
+ * whole budget, population 0 included) are used, or a population reaches "target_epsilon"
+ * (status "tolerance_reached"). "ess_min" (0: never) resamples a population whose effective
+ * sample size falls below that fraction; "use_last_pop_samples" (1) completes a population cut
+ * short by the budget from the previous one. The options of hylo_abc_rejection's second list apply
+ * (with "sass", the summaries are fitted to population 0). Since 0.1.
+ */
+hylo_status hylo_abc_smc(const hylo_prior *prior, hylo_simulator_fn simulator, hylo_batch_simulator_fn batch_simulator,
+                         void *user_data, const double *x_o, size_t dim_x, const hylo_options *opts,
+                         hylo_progress_fn progress, void *progress_data, hylo_abc_result **out);
+
+/** Frees a result; NULL is a no-op. Since 0.1. */
+void hylo_abc_result_free(hylo_abc_result *result);
+
+/** The size and outcome of a run; any output may be NULL. epsilon: the largest accepted distance
+ *  (or the eps asked for) of rejection ABC, the last population's tolerance of SMC-ABC. status: a
+ *  library-owned string, "complete", "tolerance_reached", "time_budget" or "cancelled". Since 0.1. */
+hylo_status hylo_abc_result_info(const hylo_abc_result *result, size_t *n_samples, size_t *dim_theta, double *epsilon,
+                                 size_t *num_simulations, size_t *num_invalid, size_t *num_populations, const char **status);
+
+/** Copies the samples (n_samples x dim_theta, regression-adjusted when asked), their normalized
+ *  weights (uniform for rejection ABC) and their distances into arrays of `capacity` rows; NULL
+ *  outputs are skipped (at least one must be given). Since 0.1. */
+hylo_status hylo_abc_result_samples(const hylo_abc_result *result, double *theta_out, double *weights_out,
+                                    double *distances_out, size_t capacity);
+
+/** The tolerance of each population (one value for rejection ABC) into out[capacity]. Since 0.1. */
+hylo_status hylo_abc_result_epsilons(const hylo_abc_result *result, double *out, size_t capacity);
+
+/** n samples (n x dim_theta) drawn with replacement by weight. HYLO_E_STATE if the run accepted
+ *  nothing. Since 0.1. */
+hylo_status hylo_abc_result_resample(const hylo_abc_result *result, size_t n, uint64_t seed, double *out);
+
+/* ---------------------------------------------------------------------------------------------
  * ODE solvers with gradients, for a right-hand side written in C, Fortran or Python
  * ------------------------------------------------------------------------------------------- */
 

@@ -20,13 +20,15 @@ enum Files {
     }
 }
 
-/// A library-owned C string for a stop reason (static storage, valid forever).
-func stopReasonString(_ reason: String) -> UnsafePointer<CChar>? {
+/// A library-owned C string (static storage, valid forever) for a stop reason, a status, a method
+/// or a progress stage.
+func staticCString(_ reason: String) -> UnsafePointer<CChar>? {
     let known: [String: StaticString] = [
         "converged": "converged", "max_epochs": "max_epochs", "cancelled": "cancelled", "non_finite_loss": "non_finite_loss",
         "gradient_tolerance": "gradient_tolerance", "function_tolerance": "function_tolerance",
         "max_iterations": "max_iterations", "line_search_failed": "line_search_failed", "non_finite": "non_finite_loss",
         "npe": "npe", "nle": "nle", "nre": "nre",
+        "complete": "complete", "tolerance_reached": "tolerance_reached", "time_budget": "time_budget", "abc": "abc",
     ]
     guard let s = known[reason] else { return nil }
     return UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self)

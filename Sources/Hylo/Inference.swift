@@ -91,7 +91,7 @@ enum InferenceABI {
         guard let r = model.lastTraining else { throw HyloError(HYLO_E_STATE, "\(name) has not been trained") }
         epochs?.pointee = Int64(r.epochs)
         bestLoss?.pointee = r.bestValidationLoss
-        stopReason?.pointee = stopReasonString(r.reason.rawValue)
+        stopReason?.pointee = staticCString(r.reason.rawValue)
     }
 
     /// An independent copy of the model's posterior: later training must not change it.

@@ -100,7 +100,7 @@ public func hylo_mlp_training_result(_ mlp: OpaquePointer?, _ epochs: UnsafeMuta
         guard let r = model.outcome else { throw HyloError(HYLO_E_STATE, "the network has not been trained") }
         epochs?.pointee = Int64(r.iterations)
         bestLoss?.pointee = r.bestLoss
-        stopReason?.pointee = stopReasonString(r.reason)
+        stopReason?.pointee = staticCString(r.reason)
     }
 }
 

@@ -43,7 +43,7 @@ func runSBIBenchmark(task name: String, method: String, budget: Int, epochs: Int
             let (xo, reference) = try sbibmReference(root: sbibmRoot, task: name, observation: k)
             var rng = Philox(seed: UInt64(k))
             let t1 = now()
-            let (samples, rep) = posterior.sample(reference.shape[0], x: xo, rng: &rng); if let m = rep.mcmc { print("DEBUG evaluations=\(m.evaluations) acc=\(m.acceptanceRate)") }
+            let (samples, _) = posterior.sample(reference.shape[0], x: xo, rng: &rng)
             sampleSeconds += now() - t1
             if let dir = outputDirectory { try writeCSV(samples, to: "\(dir)/hylo_obs\(k).csv") }
             let score = c2st(reference: reference, samples: samples)

@@ -416,6 +416,75 @@ module hylo
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: hylo_nre_build_posterior
     end function
+    ! ---- ABC: give the simulator as c_funloc(f) in one of the two simulator slots and
+    ! c_null_funptr in the other; samples come out as theta(dim_theta, n).
+    function hylo_abc_rejection(prior, simulator, batch_simulator, user_data, x_o, dim_x, opts, progress, &
+                                progress_data, out) bind(C, name="hylo_abc_rejection")
+      import :: c_funptr, c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: prior
+      type(c_funptr), value :: simulator, batch_simulator
+      type(c_ptr), value :: user_data
+      real(c_double), dimension(*), intent(in) :: x_o
+      integer(c_size_t), value :: dim_x
+      type(c_ptr), value :: opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_abc_rejection
+    end function
+    function hylo_abc_smc(prior, simulator, batch_simulator, user_data, x_o, dim_x, opts, progress, &
+                          progress_data, out) bind(C, name="hylo_abc_smc")
+      import :: c_funptr, c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: prior
+      type(c_funptr), value :: simulator, batch_simulator
+      type(c_ptr), value :: user_data
+      real(c_double), dimension(*), intent(in) :: x_o
+      integer(c_size_t), value :: dim_x
+      type(c_ptr), value :: opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_abc_smc
+    end function
+    subroutine hylo_abc_result_free(result) bind(C, name="hylo_abc_result_free")
+      import :: c_ptr
+      type(c_ptr), value :: result
+    end subroutine
+    !> status: a C string, read with hylo_f_string().
+    function hylo_abc_result_info(result, n_samples, dim_theta, epsilon, num_simulations, num_invalid, &
+                                  num_populations, status) bind(C, name="hylo_abc_result_info")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: result
+      integer(c_size_t), intent(out) :: n_samples, dim_theta, num_simulations, num_invalid, num_populations
+      real(c_double), intent(out) :: epsilon
+      type(c_ptr), intent(out) :: status
+      integer(c_int32_t) :: hylo_abc_result_info
+    end function
+    !> theta_out(dim_theta, capacity), weights_out(capacity), distances_out(capacity).
+    function hylo_abc_result_samples(result, theta_out, weights_out, distances_out, capacity) &
+        bind(C, name="hylo_abc_result_samples")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: result
+      real(c_double), dimension(*), intent(out) :: theta_out, weights_out, distances_out
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_abc_result_samples
+    end function
+    function hylo_abc_result_epsilons(result, out, capacity) bind(C, name="hylo_abc_result_epsilons")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: result
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_abc_result_epsilons
+    end function
+    !> out(dim_theta, n), drawn by weight.
+    function hylo_abc_result_resample(result, n, seed, out) bind(C, name="hylo_abc_result_resample")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: result
+      integer(c_size_t), value :: n
+      integer(c_int64_t), value :: seed
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_int32_t) :: hylo_abc_result_resample
+    end function
     !> out(dim_theta, n); rhat(dim_theta), ess(dim_theta).
     function hylo_posterior_sample_mcmc(posterior, x, dim_x, n, seed, opts, progress, user_data, out, n_out, &
                                         rhat, ess, acceptance_rate) bind(C, name="hylo_posterior_sample_mcmc")

@@ -84,6 +84,11 @@ public struct ABCResult {
     /// Simulations run, and how many of them failed or returned a non-finite x (never accepted).
     public var simulations: Int
     public var invalidSimulations: Int
+
+    /// n samples drawn with replacement by weight.
+    public func resampled(_ n: Int, rng: inout Philox) -> Tensor {
+        samples.selectRows(WeightedDraw(weights).draw(n, rng: &rng))
+    }
 }
 
 /// Why ABC refused to run.

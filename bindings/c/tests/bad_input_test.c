@@ -19,6 +19,20 @@ static int32_t abort_run(const double *t, size_t dt, double *x, size_t dx, uint6
     return -7;
 }
 
+/* x = theta (dim_x = dim_theta), a deterministic simulator for ABC's argument checks. */
+static int32_t copy_theta(const double *t, size_t dt, double *x, size_t dx, uint64_t seed, void *u) {
+    (void)seed; (void)u;
+    for (size_t i = 0; i < dx; i++) x[i] = t[i % dt];
+    return 0;
+}
+
+/* A batched simulator that is never called (ABC refuses two simulators before running). */
+static int32_t batch_simulator_for_checks(const double *t, size_t n, size_t dt, double *x, size_t dx, const uint64_t *seeds,
+                                          int32_t *status, void *u) {
+    (void)t; (void)n; (void)dt; (void)x; (void)dx; (void)seeds; (void)status; (void)u;
+    return -1;
+}
+
 static int32_t cancel_at_once(const char *stage, int64_t done, int64_t total, double loss, void *data) {
     (void)stage; (void)done; (void)total; (void)loss; (void)data;
     return 1;
@@ -408,6 +422,93 @@ int main(void) {
         hylo_posterior_free(NULL);
         hylo_npe_free(npe);
         hylo_npe_free(NULL);
+        hylo_prior_free(p);
+    }
+
+    {
+        /* ABC: simulators, observations, options and results. */
+        hylo_prior *p = NULL;
+        hylo_options *o = NULL;
+        hylo_abc_result *r = NULL, *none = NULL;
+        const double low[2] = {-1, -1}, high[2] = {1, 1}, xo[2] = {0.2, 0.1}, nan_xo[2] = {NAN, 0};
+        double theta[40], weights[20], distances[20], eps_out[4], epsilon;
+        size_t n = 0, d = 0, sims = 0, invalid = 0, pops = 0;
+        const char *status = NULL;
+        EXPECT_OK(hylo_prior_create_box_uniform(low, high, 2, &p));
+        EXPECT_OK(hylo_options_create(&o));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT(strstr(hylo_last_error(), "num_simulations") != NULL);
+        EXPECT_OK(hylo_options_set_int(o, "num_simulations", 200));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT(strstr(hylo_last_error(), "exactly one of") != NULL);
+        EXPECT_OK(hylo_options_set_double(o, "quantile", 0.1));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_abc_rejection(NULL, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_rejection(p, NULL, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT(strstr(hylo_last_error(), "no simulator") != NULL);
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_rejection(p, copy_theta, batch_simulator_for_checks, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_abc_rejection(p, copy_theta, NULL, NULL, NULL, 2, o, NULL, NULL, &r));
+        EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_abc_rejection(p, copy_theta, NULL, NULL, nan_xo, 2, o, NULL, NULL, &r));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 0, o, NULL, NULL, &r));
+        EXPECT_ERROR(HYLO_E_CALLBACK, hylo_abc_rejection(p, abort_run, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT(strstr(hylo_last_error(), "-7") != NULL);
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_rejection(p, reject_all, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT(strstr(hylo_last_error(), "no valid simulation") != NULL);
+        EXPECT_OK(hylo_options_set_string(o, "distance", "cosine"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_options_set_string(o, "distance", "l1"));
+        EXPECT_OK(hylo_options_set_int(o, "sass", 1));
+        EXPECT_OK(hylo_options_set_double(o, "sass_fraction", 0.01));  /* 2 pilot simulations for 3 features */
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT(strstr(hylo_last_error(), "semi-automatic") != NULL);
+        EXPECT_OK(hylo_options_set_int(o, "sass", 0));
+        EXPECT_OK(hylo_options_set_int(o, "batch_size", 50));
+        EXPECT(r == NULL);
+        EXPECT_OK(hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, cancel_at_once, NULL, &r));
+        EXPECT_OK(hylo_abc_result_info(r, &n, &d, &epsilon, &sims, &invalid, &pops, &status));
+        EXPECT(strcmp(status, "cancelled") == 0 && sims == 50 && n == 5 && d == 2 && pops == 1);
+        EXPECT_OK(hylo_abc_result_info(r, NULL, NULL, NULL, NULL, NULL, NULL, NULL));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_abc_result_info(NULL, &n, &d, &epsilon, &sims, &invalid, &pops, &status));
+        EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_abc_result_samples(r, theta, weights, distances, 4));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_abc_result_samples(r, NULL, NULL, NULL, 20));
+        EXPECT_OK(hylo_abc_result_samples(r, theta, NULL, distances, 20));
+        EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_abc_result_epsilons(r, eps_out, 0));
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_result_resample(r, 0, 1, theta));
+        EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_abc_result_resample(r, 3, 1, NULL));
+        EXPECT_OK(hylo_abc_result_resample(r, 20, 1, theta));
+        hylo_abc_result_free(r);
+        hylo_abc_result_free(NULL);
+        /* An eps nothing reaches: an empty result, which cannot be resampled. */
+        EXPECT_OK(hylo_options_clear(o));
+        EXPECT_OK(hylo_options_set_int(o, "num_simulations", 100));
+        EXPECT_OK(hylo_options_set_double(o, "eps", 0));
+        EXPECT_OK(hylo_abc_rejection(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &none));
+        EXPECT_OK(hylo_abc_result_info(none, &n, NULL, NULL, NULL, NULL, NULL, NULL));
+        EXPECT(n == 0);
+        EXPECT_ERROR(HYLO_E_STATE, hylo_abc_result_resample(none, 3, 1, theta));
+        hylo_abc_result_free(none);
+        /* SMC-ABC options. */
+        EXPECT_OK(hylo_options_clear(o));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_abc_smc(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_options_set_int(o, "num_particles", 20));
+        EXPECT_OK(hylo_options_set_int(o, "num_simulations", 50));  /* less than the initial population (100) */
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_smc(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_options_set_int(o, "num_simulations", 500));
+        EXPECT_OK(hylo_options_set_double(o, "epsilon_decay", 1.5));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_abc_smc(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_options_set_double(o, "epsilon_decay", 0.5));
+        EXPECT_OK(hylo_options_set_string(o, "kernel", "cauchy"));
+        EXPECT_ERROR(HYLO_E_OPTION, hylo_abc_smc(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_options_set_string(o, "kernel", "uniform"));
+        EXPECT_OK(hylo_options_set_int(o, "num_initial_pop", 10));  /* fewer than the particles */
+        EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_abc_smc(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_options_set_int(o, "num_initial_pop", 40));
+        EXPECT_OK(hylo_abc_smc(p, copy_theta, NULL, NULL, xo, 2, o, NULL, NULL, &r));
+        EXPECT_OK(hylo_abc_result_info(r, &n, NULL, &epsilon, &sims, NULL, &pops, &status));
+        EXPECT(n == 20 && sims == 500 && pops > 1 && strcmp(status, "complete") == 0);
+        EXPECT(hylo_abc_result_epsilons(r, eps_out, 4) == (pops <= 4 ? HYLO_OK : HYLO_E_BUFFER_TOO_SMALL));
+        hylo_abc_result_free(r);
+        hylo_options_free(o);
         hylo_prior_free(p);
     }
 

@@ -13,6 +13,12 @@ sampling, 20 chains, 200 warm-up steps) or by importance resampling:
 >>> posterior = sbi.NLE(prior).append_simulations(theta, x).train()
 >>> samples = posterior.sample((10000,), x=x_o, mcmc_method="nuts", progress=True)
 >>> posterior.mcmc_diagnostics  # {"rhat": ..., "ess": ..., "acceptance_rate": ...}
+
+ABC needs only the simulator:
+
+>>> samples = sbi.ABC(prior, simulator)(x_o, num_simulations=100_000, quantile=0.01)
+>>> result = sbi.SMCABC(prior, simulator)(x_o, num_particles=1000, num_initial_pop=5000, num_simulations=50_000)
+>>> result.sample((1000,))
 """
 
 from __future__ import annotations
@@ -25,13 +31,15 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from . import _lib
+from ._abc import ABC, SMCABC, ABCResult  # noqa: F401 - sbi-style access
 from ._handles import Handle, ProgressThunk, as_matrix, options_or_null, pointer
 from ._lib import lib
+from ._simulators import SimulatorCallbacks
 from .diagnostics import c2st, expected_coverage, run_sbc, tarp  # noqa: F401 - sbi-style access
 from .errors import BudgetExhausted, HyloError
 
 __all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "Posterior", "load",
-           "c2st", "run_sbc", "expected_coverage", "tarp"]
+           "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
 
@@ -110,74 +118,27 @@ def simulate(simulator: Callable, prior: Prior, num_simulations: int, num_worker
     simulation seeds, so results depend on `batch_size` but not on `num_workers`.
     """
     th = prior.sample((num_simulations,), seed=seed) if theta is None else as_matrix(theta, prior.dim, "theta")
+    probe = th[:1] if vectorized else th[0]
     takes_rng = len(inspect.signature(simulator).parameters) >= 2
-    if vectorized:
-        return th, _simulate_batched(simulator, th, takes_rng, num_workers, seed, batch_size, progress)
-    first = np.asarray(simulator(th[0], np.random.default_rng(seed)) if takes_rng else simulator(th[0]), float).ravel()
-    dim_x = first.size
-    errors = []
-
-    def call(theta_ptr, dim_theta, x_ptr, n_x, sim_seed, _user):
-        try:
-            t = np.ctypeslib.as_array(theta_ptr, shape=(dim_theta,)).copy()
-            result = simulator(t, np.random.default_rng(sim_seed)) if takes_rng else simulator(t)
-            if result is None:
-                return 1
-            values = np.asarray(result, float).ravel()
-            if values.size != n_x:
-                raise ValueError(f"the simulator returned {values.size} values; the first call returned {n_x}")
-            np.ctypeslib.as_array(x_ptr, shape=(n_x,))[:] = values
-            return 0
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
-            return -1
-
-    callback = _lib.SIMULATOR_FN(call)
+    first = np.asarray(simulator(probe, np.random.default_rng(seed)) if takes_rng else simulator(probe), float)
+    dim_x = first.reshape(1, -1).shape[1] if vectorized else first.size
+    callbacks = SimulatorCallbacks(simulator, dim_x, vectorized)
     thunk = ProgressThunk(progress)
     x = np.empty((th.shape[0], dim_x))
-    opts = options_or_null({"num_workers": num_workers, "seed": seed})
+    options = {"num_workers": num_workers, "seed": seed, **({"batch_size": batch_size} if vectorized else {})}
+    opts = options_or_null(options)
     try:
-        lib.hylo_simulate(callback, None, pointer(th), th.shape[0], th.shape[1], dim_x, opts and opts._p(),
-                          thunk.c, None, pointer(x), None, None)
+        if vectorized:
+            lib.hylo_simulate_batched(callbacks.batch, None, pointer(th), th.shape[0], th.shape[1], dim_x, opts and opts._p(),
+                                      thunk.c, None, pointer(x), None, None)
+        else:
+            lib.hylo_simulate(callbacks.single, None, pointer(th), th.shape[0], th.shape[1], dim_x, opts and opts._p(),
+                              thunk.c, None, pointer(x), None, None)
     except HyloError as error:
-        if errors:
-            raise errors[0] from None
+        if callbacks.errors:
+            callbacks.reraise(error)
         thunk.reraise(error)
     return th, x
-
-
-def _simulate_batched(simulator, th, takes_rng, num_workers, seed, batch_size, progress):
-    first = np.asarray(simulator(th[:1], np.random.default_rng(seed)) if takes_rng else simulator(th[:1]), float)
-    dim_x = first.reshape(1, -1).shape[1]
-    errors = []
-
-    def call(theta_ptr, n, dim_theta, x_ptr, n_x, seeds_ptr, status_ptr, _user):
-        try:
-            t = np.ctypeslib.as_array(theta_ptr, shape=(n, dim_theta)).copy()
-            seeds = np.ctypeslib.as_array(seeds_ptr, shape=(n,)).copy()
-            result = simulator(t, np.random.default_rng(seeds)) if takes_rng else simulator(t)
-            values = np.asarray(result, float).reshape(n, -1)
-            if values.shape[1] != n_x:
-                raise ValueError(f"the simulator returned {values.shape[1]} columns; the first call returned {n_x}")
-            np.ctypeslib.as_array(x_ptr, shape=(n, n_x))[:] = values
-            np.ctypeslib.as_array(status_ptr, shape=(n,))[:] = 0
-            return 0
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
-            return -1
-
-    callback = _lib.BATCH_SIMULATOR_FN(call)
-    thunk = ProgressThunk(progress)
-    x = np.empty((th.shape[0], dim_x))
-    opts = options_or_null({"num_workers": num_workers, "seed": seed, "batch_size": batch_size})
-    try:
-        lib.hylo_simulate_batched(callback, None, pointer(th), th.shape[0], th.shape[1], dim_x, opts and opts._p(),
-                                  thunk.c, None, pointer(x), None, None)
-    except HyloError as error:
-        if errors:
-            raise errors[0] from None
-        thunk.reraise(error)
-    return x
 
 
 class Posterior(Handle):
