@@ -358,13 +358,16 @@ hylo_status hylo_npe_append_simulations(hylo_npe *npe, const double *theta, cons
                                         size_t dim_x, size_t *n_excluded);
 
 /**
- * Trains (or, after more simulations were appended, continues training) by maximum likelihood.
+ * Trains (or, after more simulations were appended, continues training) by maximum likelihood,
+ * or by the atomic loss once simulations from a proposal were appended
+ * (hylo_npe_append_proposal_simulations).
  *
  * Options (default, sbi's): "training_batch_size" int (200); "learning_rate" double (5e-4);
  * "validation_fraction" double in [0, 0.5] (0.1); "stop_after_epochs" int (20);
  * "max_num_epochs" int (2^31 − 1); "clip_max_norm" double, 0 = off (5); "seed" int (0), for the
- * split and shuffling. Progress: stage "train", once per epoch, with the validation loss;
- * cancelling keeps the best weights so far. Since 0.1.
+ * split and shuffling; "num_atoms" int (10), atoms per pair of the atomic loss. Progress: stage
+ * "train", once per epoch, with the validation loss; cancelling keeps the best weights so far.
+ * Since 0.1.
  */
 hylo_status hylo_npe_train(hylo_npe *npe, const hylo_options *opts, hylo_progress_fn progress,
                            void *user_data);
@@ -430,6 +433,21 @@ hylo_status hylo_posterior_sample_mcmc(const hylo_posterior *posterior, const do
                                        double *acceptance_rate);
 
 /**
+ * Truncated sequential NPE (TSNPE, Deistler et al. 2022; sbi's RestrictedPrior): n prior draws
+ * restricted to the posterior's highest-probability region at x that holds 1 − "quantile" (1e-4)
+ * of its mass. The region's log-density threshold is the "quantile" quantile over
+ * "num_samples_to_estimate_support" (10,000) posterior samples (drawn with the posterior's
+ * default method); prior draws are kept when they fall inside, at most "max_proposals"
+ * (max(100 n, 10^6)) of them. Writes out (n × dim_theta) and *n_out; *acceptance_rate (may be
+ * NULL) estimates the region's prior mass. Simulate the draws and append them with
+ * hylo_npe_append_simulations (they are prior draws, restricted). HYLO_E_BUDGET with the samples
+ * found when max_proposals run out. Since 0.1.
+ */
+hylo_status hylo_posterior_sample_truncated_prior(const hylo_posterior *posterior, const double *x, size_t dim_x, size_t n,
+                                                  uint64_t seed, const hylo_options *opts, double *out, size_t *n_out,
+                                                  double *acceptance_rate);
+
+/**
  * log p(θ | x) at n points theta (n × dim_theta) for one observation x, in out (n), -INFINITY
  * outside the prior's support. NPE: the estimator's density renormalized by its mass inside the
  * support (estimated from 10,000 draws with `seed`). NLE and NRE: the potential
@@ -472,6 +490,22 @@ hylo_status hylo_npy_shape(const char *path, size_t *rows, size_t *cols);
  *  if `capacity` is below rows × cols. Since 0.1. */
 hylo_status hylo_npy_read(const char *path, double *out, size_t capacity);
 
+/**
+ * Sequential NPE (SNPE-C, sbi's default): appends simulations whose theta were drawn from a
+ * proposal other than the prior — typically the posterior of an earlier round at the observation
+ * of interest (hylo_posterior_sample), simulated with hylo_simulate. From then on training uses the
+ * atomic loss of automatic posterior transformation (Greenberg et al. 2019; "num_atoms" 10 atoms
+ * per pair), which corrects for the proposals, on all simulations so far. theta must lie in the
+ * prior's support (HYLO_E_SHAPE otherwise). A round:
+ *   hylo_posterior_sample(post, x_o, …, theta) → hylo_simulate(…, theta, …, x) →
+ *   hylo_npe_append_proposal_simulations(npe, theta, x, …) → hylo_npe_train → hylo_npe_build_posterior.
+ * (Truncated sequential NPE draws theta from hylo_posterior_sample_truncated_prior and appends them
+ * with hylo_npe_append_simulations: they are prior draws restricted to a region.) NLE and NRE need
+ * no correction: append any round's simulations with their append_simulations. Since 0.1.
+ */
+hylo_status hylo_npe_append_proposal_simulations(hylo_npe *npe, const double *theta, const double *x, size_t n,
+                                                 size_t dim_x, size_t *n_excluded);
+
 /** Appends the simulations of two .npy files, theta (n × prior dimension) and x (n × dim_x), as
  *  hylo_npe_append_simulations does. Since 0.1. */
 hylo_status hylo_npe_append_npy(hylo_npe *npe, const char *theta_path, const char *x_path, size_t *n_excluded);
@@ -498,7 +532,7 @@ hylo_status hylo_nle_append_simulations(hylo_nle *nle, const double *theta, cons
                                         size_t dim_x, size_t *n_excluded);
 /** As hylo_npe_append_npy. Since 0.1. */
 hylo_status hylo_nle_append_npy(hylo_nle *nle, const char *theta_path, const char *x_path, size_t *n_excluded);
-/** As hylo_npe_train (same options and defaults). Since 0.1. */
+/** As hylo_npe_train (same options and defaults, without "num_atoms"). Since 0.1. */
 hylo_status hylo_nle_train(hylo_nle *nle, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
 /** As hylo_npe_training_result. Since 0.1. */
 hylo_status hylo_nle_training_result(const hylo_nle *nle, int64_t *epochs, double *best_loss,
@@ -530,7 +564,7 @@ hylo_status hylo_nre_append_simulations(hylo_nre *nre, const double *theta, cons
                                         size_t dim_x, size_t *n_excluded);
 /** As hylo_npe_append_npy. Since 0.1. */
 hylo_status hylo_nre_append_npy(hylo_nre *nre, const char *theta_path, const char *x_path, size_t *n_excluded);
-/** As hylo_npe_train (same options and defaults); the batch size must exceed the contrastive draws
+/** As hylo_npe_train (same options and defaults, without "num_atoms"); the batch size must exceed the contrastive draws
  *  per simulation (HYLO_E_STATE). Since 0.1. */
 hylo_status hylo_nre_train(hylo_nre *nre, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
 /** As hylo_npe_training_result. Since 0.1. */

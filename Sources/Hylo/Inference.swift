@@ -34,20 +34,28 @@ enum InferenceABI {
         }
     }
 
+    /// Appends checked simulations; `fromProposal`: θ drawn from a proposal other than the prior (NPE only).
     static func appendSimulations(_ model: NeuralInference, _ theta: UnsafePointer<Double>?, _ x: UnsafePointer<Double>?,
-                                  _ n: Int, _ dimX: Int, _ nExcluded: UnsafeMutablePointer<Int>?) throws {
+                                  _ n: Int, _ dimX: Int, _ nExcluded: UnsafeMutablePointer<Int>?, fromProposal: Bool = false) throws {
         try Check.positive(n, "n", max: 1 << 36)
         try Check.positive(dimX, "dim_x", max: 1 << 24)
         let d = model.prior.dimension
         let t = try Check.array(theta, count: try Check.product(n, d, "n × dim_theta"), "theta")
         let xs = try Check.array(x, count: try Check.product(n, dimX, "n × dim_x"), "x", finite: false)
-        try append(model, Tensor(shape: [n, d], scalars: t), Tensor(shape: [n, dimX], scalars: xs), nExcluded)
+        try append(model, Tensor(shape: [n, d], scalars: t), Tensor(shape: [n, dimX], scalars: xs), nExcluded, fromProposal: fromProposal)
     }
 
-    static func append(_ model: NeuralInference, _ theta: Tensor, _ x: Tensor, _ nExcluded: UnsafeMutablePointer<Int>?) throws {
+    static func append(_ model: NeuralInference, _ theta: Tensor, _ x: Tensor, _ nExcluded: UnsafeMutablePointer<Int>?,
+                       fromProposal: Bool = false) throws {
         // Not `nExcluded?.pointee = try …`: optional chaining would skip the call when the pointer is NULL.
         let excluded: Int
-        do { excluded = try model.appendSimulations(theta: theta, x: x).excluded } catch let e as InferenceError {
+        do {
+            if fromProposal, let npe = model as? NPE {
+                excluded = try npe.appendProposalSimulations(theta: theta, x: x).excluded
+            } else {
+                excluded = try model.appendSimulations(theta: theta, x: x).excluded
+            }
+        } catch let e as InferenceError {
             throw HyloError(HYLO_E_SHAPE, e.description)
         }
         nExcluded?.pointee = excluded
@@ -65,6 +73,7 @@ enum InferenceABI {
         let clip = try o.double("clip_max_norm", default: 5, in: 0...1e300)
         c.clipNorm = clip > 0 ? clip : nil
         c.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
+        if let npe = model as? NPE { npe.atoms = try o.int("num_atoms", default: 10, in: 2...10_000) }
         try o.finish()
         let result: TrainingResult
         do {

@@ -29,6 +29,14 @@ public func hylo_npe_append_simulations(_ npe: OpaquePointer?, _ theta: UnsafePo
 }
 
 @c @implementation
+public func hylo_npe_append_proposal_simulations(_ npe: OpaquePointer?, _ theta: UnsafePointer<Double>?, _ x: UnsafePointer<Double>?,
+                                                 _ n: Int, _ dimX: Int, _ nExcluded: UnsafeMutablePointer<Int>?) -> hylo_status {
+    abiCall("hylo_npe_append_proposal_simulations") {
+        try InferenceABI.appendSimulations(try Handle.get(npe, "npe", as: NPE.self), theta, x, n, dimX, nExcluded, fromProposal: true)
+    }
+}
+
+@c @implementation
 public func hylo_npe_append_npy(_ npe: OpaquePointer?, _ thetaPath: UnsafePointer<CChar>?, _ xPath: UnsafePointer<CChar>?,
                                 _ nExcluded: UnsafeMutablePointer<Int>?) -> hylo_status {
     abiCall("hylo_npe_append_npy") {

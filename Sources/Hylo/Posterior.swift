@@ -138,6 +138,35 @@ public func hylo_posterior_sample_mcmc(_ posterior: OpaquePointer?, _ x: UnsafeP
 }
 
 @c @implementation
+public func hylo_posterior_sample_truncated_prior(_ posterior: OpaquePointer?, _ x: UnsafePointer<Double>?, _ dimX: Int, _ n: Int,
+                                                  _ seed: UInt64, _ opts: OpaquePointer?, _ out: UnsafeMutablePointer<Double>?,
+                                                  _ nOut: UnsafeMutablePointer<Int>?, _ acceptanceRate: UnsafeMutablePointer<Double>?) -> hylo_status {
+    abiCall("hylo_posterior_sample_truncated_prior") {
+        let p = try Handle.posterior(posterior)
+        let xo = try observation(p, x, dimX)
+        try Check.positive(n, "n", max: 1 << 32)
+        _ = try Check.product(n, p.parameterDimension, "n × dim_theta")
+        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
+        let quantile = try o.double("quantile", default: 1e-4, in: 0...0.999)
+        let reference = try o.int("num_samples_to_estimate_support", default: 10_000, in: 1...(1 << 26))
+        let maxProposals = try o.int("max_proposals", default: max(100 * n, 1_000_000), in: 1...(1 << 40))
+        try o.finish()
+        let out = try Check.pointer(out, "out")
+        var rng = Philox(seed: seed, stream: 0x7472_756e)
+        let region: TruncatedPrior
+        do { region = try TruncatedPrior(posterior: p, observation: xo, quantile: quantile, referenceSamples: reference, rng: &rng) }
+        catch let e as InferenceError { throw HyloError(HYLO_E_STATE, e.description) }
+        let (samples, report) = region.sample(n, maxProposals: maxProposals, rng: &rng)
+        if samples.count > 0 { samples.scalars.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) } }
+        nOut?.pointee = report.accepted
+        acceptanceRate?.pointee = report.acceptanceRate
+        guard report.status == .complete else {
+            throw HyloError(HYLO_E_BUDGET, "only \(report.accepted) of \(n) samples in the region after \(report.proposed) prior draws (its prior mass is about \(report.acceptanceRate)); raise max_proposals or quantile")
+        }
+    }
+}
+
+@c @implementation
 public func hylo_posterior_log_prob(_ posterior: OpaquePointer?, _ theta: UnsafePointer<Double>?, _ n: Int, _ x: UnsafePointer<Double>?,
                                     _ dimX: Int, _ seed: UInt64, _ out: UnsafeMutablePointer<Double>?) -> hylo_status {
     abiCall("hylo_posterior_log_prob") {

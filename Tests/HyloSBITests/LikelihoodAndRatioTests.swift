@@ -26,7 +26,7 @@ private struct GaussianLinear {
     }
 }
 
-private func columnMoments(_ t: Tensor, _ j: Int) -> (mean: Double, variance: Double) {
+func columnMoments(_ t: Tensor, _ j: Int) -> (mean: Double, variance: Double) {
     let n = t.shape[0], d = t.shape[1]
     let col = (0..<n).map { t.scalars[$0 * d + j] }
     let mean = col.reduce(0, +) / Double(n)

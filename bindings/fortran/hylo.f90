@@ -325,6 +325,16 @@ module hylo
       integer(c_size_t), intent(out) :: n_excluded
       integer(c_int32_t) :: hylo_npe_append_simulations
     end function
+    !> Sequential NPE: simulations whose theta came from a proposal (an earlier round's posterior).
+    function hylo_npe_append_proposal_simulations(npe, theta, x, n, dim_x, n_excluded) &
+        bind(C, name="hylo_npe_append_proposal_simulations")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: npe
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_npe_append_proposal_simulations
+    end function
     function hylo_npe_train(npe, opts, progress, user_data) bind(C, name="hylo_npe_train")
       import :: c_ptr, c_funptr, c_int32_t
       type(c_ptr), value :: npe, opts
@@ -506,6 +516,20 @@ module hylo
       type(c_ptr), value :: posterior
     end subroutine
     !> out(dim_theta, n).
+    !> TSNPE: prior draws in the posterior's highest-density region at x; out(dim_theta, n).
+    function hylo_posterior_sample_truncated_prior(posterior, x, dim_x, n, seed, opts, out, n_out, acceptance_rate) &
+        bind(C, name="hylo_posterior_sample_truncated_prior")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: posterior
+      real(c_double), dimension(*), intent(in) :: x
+      integer(c_size_t), value :: dim_x, n
+      integer(c_int64_t), value :: seed
+      type(c_ptr), value :: opts
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_size_t), intent(out) :: n_out
+      real(c_double), intent(out) :: acceptance_rate
+      integer(c_int32_t) :: hylo_posterior_sample_truncated_prior
+    end function
     function hylo_posterior_sample(posterior, x, dim_x, n, seed, opts, out, n_out, acceptance_rate) &
         bind(C, name="hylo_posterior_sample")
       import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t

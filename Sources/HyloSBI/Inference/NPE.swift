@@ -19,11 +19,12 @@ public enum InferenceError: Error, CustomStringConvertible {
 /// (θᵢ ~ prior, xᵢ ~ simulator(θᵢ)) by maximum likelihood, which then approximates the posterior
 /// p(θ | x) for any observation x (amortized).
 ///
-/// Training follows sbi's defaults (`NPE_C` on the first round): Adam with learning rate 5·10⁻⁴,
+/// Training follows sbi's defaults (`NPE_C`): Adam with learning rate 5·10⁻⁴,
 /// batches of 200, 10 % validation, stopping after 20 epochs without a better validation loss,
 /// gradient norm clipped at 5. Simulations whose x is not finite are counted and left out (sbi's
 /// `exclude_invalid_x`). Appending more simulations and training again resumes from the current
-/// weights.
+/// weights. Simulations from proposals other than the prior switch training to the atomic loss
+/// (sequential NPE, see `appendProposalSimulations`).
 public final class NPE {
     public static var defaultTraining: TrainingConfiguration {
         var c = TrainingConfiguration()
@@ -46,12 +47,31 @@ public final class NPE {
 
     /// Simulations left out because x was not finite.
     public var excludedCount: Int { simulations.excluded }
+    /// Kept simulations whose θ came from a proposal other than the prior.
+    public private(set) var proposalSimulations = 0
+    /// Contrasting atoms per pair of the atomic loss (sbi's `num_atoms`).
+    public var atoms = 10
 
     /// Adds simulations: θ `[n, d]`, x `[n, c]`. Rows with a non-finite x are counted and skipped.
     /// - Returns: how many were kept and how many were left out.
     @discardableResult
     public func appendSimulations(theta: Tensor, x: Tensor) throws -> (kept: Int, excluded: Int) {
         try simulations.append(theta: theta, x: x, expected: estimator?.contextDimension)
+    }
+
+    /// Adds simulations whose θ were drawn from a proposal other than the prior (the posterior of an
+    /// earlier round for an observation: sequential NPE). From then on training uses the atomic loss
+    /// (SNPE-C), which corrects for the proposals. θ must lie in the prior's support. (θ drawn from a
+    /// truncated prior, as TSNPE does, are prior draws up to the truncation: append those with
+    /// `appendSimulations(theta:x:)`.)
+    @discardableResult
+    public func appendProposalSimulations(theta: Tensor, x: Tensor) throws -> (kept: Int, excluded: Int) {
+        if theta.rank == 2, theta.shape[1] == prior.dimension, let i = prior.contains(theta).firstIndex(of: false) {
+            throw InferenceError.shape("theta row \(i) lies outside the prior's support; a proposal must stay inside it")
+        }
+        let counts = try simulations.append(theta: theta, x: x, expected: estimator?.contextDimension)
+        proposalSimulations += counts.kept
+        return counts
     }
 
     /// Trains (or continues training) the estimator on all simulations so far.
@@ -68,7 +88,9 @@ public final class NPE {
             return f
         }()
         estimator = flow
-        let result = try trainByMaximumLikelihood(flow, target: theta, context: x, settings: settings, progress: progress)
+        let result = proposalSimulations > 0
+            ? try trainByAtomicLoss(flow, prior: prior, theta: theta, x: x, atoms: atoms, settings: settings, progress: progress)
+            : try trainByMaximumLikelihood(flow, target: theta, context: x, settings: settings, progress: progress)
         lastTraining = result
         return result
     }

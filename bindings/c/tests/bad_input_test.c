@@ -260,6 +260,29 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_save(post, NULL));
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_map(post, xs, 2, 0, NULL, NULL, NULL));
         EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_map(post, xs, 1, 0, NULL, lp, NULL));
+        {
+            /* Sequential rounds: proposal simulations and the truncated prior. */
+            const double outside[2] = {5, 0.5};
+            double tp[10], mass = 0;
+            size_t got_t = 0;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_npe_append_proposal_simulations(NULL, th, xs, 4, 2, &k));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_npe_append_proposal_simulations(npe, outside, xs, 1, 2, &k));
+            EXPECT(strstr(hylo_last_error(), "outside the prior's support") != NULL);
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_sample_truncated_prior(NULL, xs, 2, 5, 0, NULL, tp, &got_t, &mass));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_sample_truncated_prior(post, xs, 3, 5, 0, NULL, tp, &got_t, &mass));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_sample_truncated_prior(post, xs, 2, 0, 0, NULL, tp, &got_t, &mass));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_sample_truncated_prior(post, xs, 2, 5, 0, NULL, NULL, &got_t, &mass));
+            EXPECT_OK(hylo_options_set_double(o, "quantile", 1.5));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_posterior_sample_truncated_prior(post, xs, 2, 5, 0, o, tp, &got_t, &mass));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT_OK(hylo_options_set_int(o, "num_samples_to_estimate_support", 200));
+            EXPECT_OK(hylo_posterior_sample_truncated_prior(post, xs, 2, 5, 0, o, tp, &got_t, NULL));
+            EXPECT(got_t == 5);
+            EXPECT_OK(hylo_options_set_int(o, "max_proposals", 1));
+            EXPECT_ERROR(HYLO_E_BUDGET, hylo_posterior_sample_truncated_prior(post, xs, 2, 5, 0, o, tp, &got_t, &mass));
+            EXPECT(got_t <= 1);
+            EXPECT_OK(hylo_options_clear(o));
+        }
         EXPECT_OK(hylo_options_set_int(o, "num_iter", -1));
         EXPECT_ERROR(HYLO_E_OPTION, hylo_posterior_map(post, xs, 2, 0, o, lp, NULL));
         EXPECT_OK(hylo_options_clear(o));

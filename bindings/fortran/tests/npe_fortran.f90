@@ -54,6 +54,31 @@ program npe_fortran
                                     n_out, rate) == HYLO_OK, "sample loaded")
   call expect(all(s == s2), "bit-identical reload")
 
+
+  ! A second, sequential round (SNPE-C): theta from the posterior at x_o, appended as proposal draws.
+  call expect(hylo_simulate(c_funloc(simulate_gaussian_linear), c_null_ptr, s, int(m, c_size_t), 2_c_size_t, &
+                            2_c_size_t, c_null_ptr, c_null_funptr, c_null_ptr, s2, c_null_ptr, c_null_ptr) == HYLO_OK, &
+              "simulate round 2")
+  call expect(hylo_npe_append_proposal_simulations(npe, s, s2, int(m, c_size_t), 2_c_size_t, excluded) == HYLO_OK, &
+              "append proposal simulations")
+  call expect(hylo_npe_train(npe, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "train round 2 (atomic loss)")
+  call hylo_posterior_free(posterior)
+  call expect(hylo_npe_build_posterior(npe, posterior) == HYLO_OK, "posterior round 2")
+  call expect(hylo_posterior_sample(posterior, x_o, 2_c_size_t, int(m, c_size_t), 8_c_int64_t, c_null_ptr, s, &
+                                    n_out, rate) == HYLO_OK, "sample round 2")
+  mu = sum(s, dim=2) / m
+  var = sum((s - spread(mu, 2, m))**2, dim=2) / m
+  print '(a, 2f8.4, a, 2f8.4)', "SNPE-C round 2: mean ", mu, "  var ", var
+  call expect(all(abs(mu - x_o / 2) < 0.04d0) .and. all(abs(var - 0.05d0) < 0.015d0), "SNPE-C posterior")
+  ! TSNPE's proposal: prior draws in the region holding 99.9 % of the posterior's mass.
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_double(opts, hylo_c_string("quantile"), 1d-3) == HYLO_OK, "quantile")
+  call expect(hylo_posterior_sample_truncated_prior(posterior, x_o, 2_c_size_t, int(m, c_size_t), 9_c_int64_t, opts, s, &
+                                                    n_out, rate) == HYLO_OK .and. n_out == m, "truncated prior")
+  print '(a, f8.4)', "truncated prior: prior mass of the region ", rate
+  ! The region is about the disc of radius 0.83 around x_o / 2, which holds ~0.92 of the prior N(0, 0.1 I).
+  call expect(rate > 0.85d0 .and. rate < 0.97d0, "region's prior mass")
+
   call hylo_posterior_free(loaded)
   call hylo_posterior_free(posterior)
   call hylo_npe_free(npe)

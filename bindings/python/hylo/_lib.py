@@ -145,6 +145,8 @@ _PROTOTYPES = {
     "hylo_posterior_sample_mcmc": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
                                              ctypes.c_uint64, ctypes.c_void_p, PROGRESS_FN, ctypes.c_void_p, c_double_p,
                                              c_size_t_p, c_double_p, c_double_p, c_double_p]),
+    "hylo_posterior_sample_truncated_prior": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                                        ctypes.c_uint64, ctypes.c_void_p, c_double_p, c_size_t_p, c_double_p]),
     "hylo_posterior_log_prob": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
                                           ctypes.c_uint64, c_double_p]),
     "hylo_posterior_map": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_uint64, ctypes.c_void_p,
@@ -266,6 +268,7 @@ for _method in ("npe", "nle", "nre"):
         f"hylo_{_method}_training_result": (_STATUS, [ctypes.c_void_p, c_int64_p, c_double_p, c_char_pp]),
         f"hylo_{_method}_build_posterior": (_STATUS, [ctypes.c_void_p, c_void_pp]),
     })
+_PROTOTYPES["hylo_npe_append_proposal_simulations"] = _PROTOTYPES["hylo_npe_append_simulations"]
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     _f = getattr(lib, _name)

@@ -39,7 +39,7 @@ from .diagnostics import c2st, expected_coverage, run_sbc, tarp  # noqa: F401 - 
 from .errors import BudgetExhausted, HyloError
 
 __all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "Posterior", "load",
-           "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp"]
+           "infer", "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
 
@@ -213,6 +213,22 @@ class Posterior(Handle):
         self.acceptance_rate = rate.value
         return out
 
+    def sample_truncated_prior(self, sample_shape=(1,), x=None, quantile: float = 1e-4, seed: int = 0,
+                               **options) -> np.ndarray:
+        """Prior draws restricted to the region of highest posterior density at x that holds
+        1 − quantile of the posterior's mass: the proposal of truncated sequential NPE (TSNPE;
+        sbi's RestrictedPrior). Options: num_samples_to_estimate_support (10000), max_proposals.
+        The region's prior mass is left in `truncated_prior_mass`."""
+        xo = self._x(x)
+        n = int(np.prod(sample_shape))
+        out = np.empty((n, self.dims[0]))
+        n_out, rate = ctypes.c_size_t(), ctypes.c_double()
+        opts = options_or_null({"quantile": quantile, **options})
+        lib.hylo_posterior_sample_truncated_prior(self._p(), pointer(xo), xo.size, n, seed, opts and opts._p(), pointer(out),
+                                                  ctypes.byref(n_out), ctypes.byref(rate))
+        self.truncated_prior_mass = rate.value
+        return out
+
     def log_prob(self, theta, x=None, seed: int = 0) -> np.ndarray:
         xo = self._x(x)
         d, _ = self.dims
@@ -263,14 +279,20 @@ class _Inference(Handle):
         self.prior = prior
         self.num_excluded = 0
 
-    def append_simulations(self, theta, x):
+    def append_simulations(self, theta, x, proposal=None):
+        """Adds simulations. `proposal`: what θ were drawn from when not the prior (sbi's
+        sequential rounds: the posterior of an earlier round). NPE then trains with the atomic loss
+        (SNPE-C); NLE and NRE need no correction. θ from a truncated prior (TSNPE) are prior draws:
+        append them without a proposal."""
         t = as_matrix(theta, self.prior.dim, "theta")
         xs = np.ascontiguousarray(x, float)
         xs = xs.reshape(len(xs), -1) if xs.ndim != 2 else xs
         if xs.shape[0] != t.shape[0]:
             raise ValueError(f"theta has {t.shape[0]} rows but x has {xs.shape[0]}")
         excluded = ctypes.c_size_t()
-        self._entries["append_simulations"](self._p(), pointer(t), pointer(xs), t.shape[0], xs.shape[1], ctypes.byref(excluded))
+        from_proposal = self._kind == "npe" and proposal is not None and proposal is not self.prior
+        append = lib.hylo_npe_append_proposal_simulations if from_proposal else self._entries["append_simulations"]
+        append(self._p(), pointer(t), pointer(xs), t.shape[0], xs.shape[1], ctypes.byref(excluded))
         self.num_excluded += excluded.value
         return self
 
@@ -343,3 +365,46 @@ class NRE(_Inference):
 
     def __init__(self, prior: Prior, loss: str = "nre_b", **options):
         super().__init__(prior, loss=loss, **options)
+
+
+_METHODS = {"npe": "npe", "snpe": "npe", "snpe_c": "npe", "tsnpe": "npe", "nle": "nle", "snle": "nle", "nre": "nre",
+            "snre": "nre"}
+
+
+def infer(simulator: Callable, prior: Prior, method: str = "npe", num_simulations: int = 1000, num_rounds: int = 1,
+          x_o=None, num_workers: int = 1, seed: int = 0, vectorized: bool = False, training: Optional[dict] = None,
+          progress=None, **estimator_options) -> Posterior:
+    """Simulates, trains and returns a posterior in one call (sbi's `infer`), over `num_rounds` rounds
+    of `num_simulations` each.
+
+    method: "npe", "nle" or "nre" (one round, amortized), or a sequential variant focused on the
+    observation `x_o`: "snpe" (SNPE-C: rounds after the first propose from the current posterior,
+    trained with the atomic loss), "tsnpe" (rounds propose from the prior truncated to the
+    posterior's highest-density region), "snle", "snre" (rounds propose from the current posterior,
+    sampled by MCMC). `training` holds train() options; other keywords are the estimator's.
+    """
+    try:
+        kind = _METHODS[method.lower()]
+    except KeyError:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(_METHODS)}") from None
+    sequential = num_rounds > 1
+    if sequential and x_o is None:
+        raise ValueError(f"{num_rounds} rounds focus on one observation: pass x_o")
+    inference = {"npe": NPE, "nle": NLE, "nre": NRE}[kind](prior, **estimator_options)
+    posterior, proposal = None, prior
+    for r in range(num_rounds):
+        round_seed = seed + 1000003 * r
+        if posterior is None:
+            theta = prior.sample((num_simulations,), seed=round_seed)
+        elif method.lower() == "tsnpe":
+            theta = posterior.sample_truncated_prior((num_simulations,), x=x_o, seed=round_seed)
+        else:
+            theta = posterior.sample((num_simulations,), x=x_o, seed=round_seed)
+            proposal = posterior
+        theta, x = simulate(simulator, prior, num_simulations, num_workers=num_workers, seed=round_seed, theta=theta,
+                            vectorized=vectorized, progress=progress)
+        inference.append_simulations(theta, x, proposal=proposal)
+        posterior = inference.train(progress=progress, **(training or {}))
+    if sequential:
+        posterior.set_default_x(x_o)
+    return posterior

@@ -281,3 +281,28 @@ def test_nre_refuses_bad_options():
         sbi.NRE(prior, loss="nre_b", num_atoms=1)
     with pytest.raises(hylo.OptionError, match="num_atoms"):
         sbi.NRE(prior, loss="nre_a", num_atoms=4)
+
+
+def test_sequential_rounds_focus_on_the_observation():
+    """SNPE-C, TSNPE and SNLE over two rounds of a Gaussian linear model with a known posterior
+    N(x_o / 2, 0.05 I)."""
+    prior = sbi.Gaussian([0, 0], [[0.1, 0], [0, 0.1]])
+    x_o = np.array([0.4, -0.2])
+    estimator = {"hidden_features": 32, "num_transforms": 3}
+    for method in ("snpe", "tsnpe"):
+        posterior = sbi.infer(gaussian_linear, prior, method=method, num_simulations=1500, num_rounds=2, x_o=x_o,
+                              seed=1, training={"learning_rate": 2e-3, "max_num_epochs": 100}, **estimator)
+        s = posterior.sample((4000,), seed=2)
+        np.testing.assert_allclose(s.mean(0), x_o / 2, atol=0.04, err_msg=method)
+        np.testing.assert_allclose(s.var(0), 0.05, rtol=0.25, err_msg=method)
+    posterior = sbi.infer(gaussian_linear, prior, method="snle", num_simulations=1000, num_rounds=2, x_o=x_o,
+                          training={"learning_rate": 2e-3, "max_num_epochs": 60}, **estimator)
+    s = posterior.sample((2000,), seed=2, num_chains=10)
+    np.testing.assert_allclose(s.mean(0), x_o / 2, atol=0.05)
+    with pytest.raises(ValueError, match="pass x_o"):
+        sbi.infer(gaussian_linear, prior, method="snpe", num_rounds=2)
+    with pytest.raises(hylo.ShapeError, match="outside the prior's support"):
+        box = sbi.BoxUniform([0, 0], [1, 1])
+        sbi.NPE(box).append_simulations([[2.0, 0.5]], [[0.0, 0.0]], proposal="round 1 posterior")
+    truncated = posterior.sample_truncated_prior((500,), x=x_o, quantile=1e-3, seed=4)
+    assert truncated.shape == (500, 2) and 0 < posterior.truncated_prior_mass < 1
