@@ -386,9 +386,23 @@ void hylo_posterior_free(hylo_posterior *posterior);
 /** The parameter and data dimensions; either pointer may be NULL. Since 0.1. */
 hylo_status hylo_posterior_dimensions(const hylo_posterior *posterior, size_t *dim_theta, size_t *dim_x);
 
-/** The method that built the posterior: "npe", "nle" or "nre" (a static string). NLE and NRE
- *  posteriors are known up to a constant and sampled by MCMC by default. Since 0.1. */
+/** The method that built the posterior: "npe", "nle", "nre" or "ensemble" (a static string). NLE
+ *  and NRE posteriors are known up to a constant and sampled by MCMC by default. Since 0.1. */
 hylo_status hylo_posterior_method(const hylo_posterior *posterior, const char **method);
+
+/**
+ * An ensemble: the mixture sum_k w_k p_k(theta | x) of n_members posteriors of any kind (NPE, NLE,
+ * NRE; e.g. estimators trained with different seeds), sbi's EnsemblePosterior. `weights` (n_members
+ * positive values, normalized here; NULL: equal) weigh the members. The result is a posterior like
+ * any other (sample, log_prob, diagnostics, save and load); it keeps its members alive, so their
+ * handles may be freed. Sampling splits the draws among the members multinomially by weight and
+ * lets each sample its share — with its own default method unless "sample_with" is given
+ * ("direct" needs every member to be an NPE posterior). Densities mix the members' (for NLE and
+ * NRE members, their unnormalized potentials, as sbi does). HYLO_E_SHAPE when members differ in
+ * dimensions or a weight is not positive. Since 0.1.
+ */
+hylo_status hylo_posterior_ensemble_create(const hylo_posterior *const *members, size_t n_members, const double *weights,
+                                           hylo_posterior **out);
 
 /**
  * Draws n samples (out: n × dim_theta) from the posterior at observation x (dim_x values).

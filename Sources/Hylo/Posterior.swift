@@ -20,8 +20,23 @@ public func hylo_posterior_dimensions(_ posterior: OpaquePointer?, _ dimTheta: U
 public func hylo_posterior_method(_ posterior: OpaquePointer?, _ method: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> hylo_status {
     abiCall("hylo_posterior_method") {
         let p = try Handle.posterior(posterior)
-        let name = p is DirectPosterior ? "npe" : (p as? PotentialPosterior)?.model is RatioClassifier ? "nre" : "nle"
+        let name = p is EnsemblePosterior ? "ensemble"
+            : p is DirectPosterior ? "npe" : (p as? PotentialPosterior)?.model is RatioClassifier ? "nre" : "nle"
         try Check.pointer(method, "method").pointee = staticCString(name)
+    }
+}
+
+@c @implementation
+public func hylo_posterior_ensemble_create(_ members: UnsafePointer<OpaquePointer?>?, _ count: Int, _ weights: UnsafePointer<Double>?,
+                                           _ out: UnsafeMutablePointer<OpaquePointer?>?) -> hylo_status {
+    abiCall("hylo_posterior_ensemble_create") {
+        let out = try Check.pointer(out, "out")
+        try Check.positive(count, "n_members", max: 1000)
+        let handles = try Check.pointer(members, "members")
+        let posteriors = try (0..<count).map { try Handle.posterior(handles[$0], "members[\($0)]") }
+        let w = try weights.map { try Check.array($0, count: count, "weights") }
+        do { out.pointee = Handle.make(try EnsemblePosterior(members: posteriors, weights: w) as AnyObject) }
+        catch let e as InferenceError { throw HyloError(HYLO_E_SHAPE, e.description) }
     }
 }
 
@@ -33,21 +48,24 @@ private func observation(_ p: Posterior, _ x: UnsafePointer<Double>?, _ dimX: In
     return Tensor(try Check.array(x, count: dimX, "x"))
 }
 
-/// The sampling options: "sample_with" and the options of that method (others are refused).
+/// The sampling options: "sample_with" and the options of that method (others are refused). An
+/// ensemble without "sample_with" lets each member use its own default method, with the direct and
+/// MCMC options given.
 private func samplingSettings(_ o: inout OptionReader, _ p: Posterior, n: Int, mcmcOnly: Bool) throws -> SamplingSettings {
-    let direct = p is DirectPosterior
+    let ensemble = p as? EnsemblePosterior
+    let direct = p is DirectPosterior || ensemble?.isDirect == true
     var s = SamplingSettings()
     let methods = direct ? SamplingSettings.Method.allCases : [.mcmc, .importance]
-    let method = mcmcOnly ? .mcmc
-        : SamplingSettings.Method(rawValue: try o.choice("sample_with", default: direct ? "direct" : "mcmc", from: methods.map(\.rawValue)))!
-    s.method = method
-    switch method {
-    case .direct:
+    let chosen = mcmcOnly ? "mcmc" : try o.optionalChoice("sample_with", from: methods.map(\.rawValue))
+    s.method = (chosen ?? (ensemble != nil ? nil : direct ? "direct" : "mcmc")).map { SamplingSettings.Method(rawValue: $0)! }
+    if s.method == .direct || s.method == nil {
         s.maxProposals = try o.int("max_proposals", default: max(100 * n, 100_000), in: 1...(1 << 40))
-    case .importance:
+    }
+    if s.method == .importance {
         s.oversampling = try o.int("oversampling_factor", default: 32, in: 1...(1 << 20))
         _ = try Check.product(n, s.oversampling, "n × oversampling_factor")
-    case .mcmc:
+    }
+    if s.method == .mcmc || (s.method == nil && ensemble?.isDirect == false) {
         var m = MCMCSettings(MCMCSettings.Method(rawValue: try o.choice("mcmc_method", default: "slice",
                                                                          from: MCMCSettings.Method.allCases.map(\.rawValue)))!)
         m.chains = try o.int("num_chains", default: 20, in: 1...100_000)

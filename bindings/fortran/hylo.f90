@@ -516,6 +516,15 @@ module hylo
       type(c_ptr), value :: posterior
     end subroutine
     !> out(dim_theta, n).
+    !> members(n_members): posterior handles; weights: c_null_ptr for equal weights, or c_loc of an array.
+    function hylo_posterior_ensemble_create(members, n_members, weights, out) bind(C, name="hylo_posterior_ensemble_create")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), dimension(*), intent(in) :: members
+      integer(c_size_t), value :: n_members
+      type(c_ptr), value :: weights
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_posterior_ensemble_create
+    end function
     !> TSNPE: prior draws in the posterior's highest-density region at x; out(dim_theta, n).
     function hylo_posterior_sample_truncated_prior(posterior, x, dim_x, n, seed, opts, out, n_out, acceptance_rate) &
         bind(C, name="hylo_posterior_sample_truncated_prior")

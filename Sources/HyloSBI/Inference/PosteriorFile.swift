@@ -4,8 +4,8 @@ import HyloNN
 /// Saving and loading posteriors: one safetensors checkpoint of kind `"posterior"` holding the
 /// prior, the estimator's architecture, weights and z-scoring, and (metadata `posterior_type`)
 /// whether the estimator is the posterior itself (`direct`, NPE), a likelihood (`likelihood`, NLE)
-/// or a ratio classifier (`ratio`, NRE). A loaded posterior samples bit-identically to the saved one
-/// for the same seed.
+/// or a ratio classifier (`ratio`, NRE); an ensemble (`ensemble`) holds its members' checkpoints
+/// under `member<k>.`. A loaded posterior samples bit-identically to the saved one for the same seed.
 public enum PosteriorFile {
     public static let kind = "posterior"
 
@@ -21,6 +21,7 @@ public enum PosteriorFile {
     }
 
     public static func load(_ ck: Checkpoint) throws -> Posterior {
+        if ck.metadata["posterior_type"] == "ensemble" { return try EnsemblePosterior.load(ck) }
         let reader = MetadataReader(checkpoint: ck)
         let prior = try PriorCoding.decode(ck.metadata, reader.values)
         switch ck.metadata["posterior_type"] ?? "direct" {

@@ -261,6 +261,28 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_map(post, xs, 2, 0, NULL, NULL, NULL));
         EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_map(post, xs, 1, 0, NULL, lp, NULL));
         {
+            /* Ensembles. */
+            const hylo_posterior *members[2] = {post, NULL};
+            const double bad_weights[2] = {1, -1};
+            hylo_posterior *ens = NULL;
+            const char *kind = NULL;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_ensemble_create(NULL, 2, NULL, &ens));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_ensemble_create(members, 0, NULL, &ens));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_ensemble_create(members, 2, NULL, &ens));
+            EXPECT(strstr(hylo_last_error(), "members[1]") != NULL);
+            members[1] = post;
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_ensemble_create(members, 2, bad_weights, &ens));
+            EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_posterior_ensemble_create(members, 2, nan_x, &ens));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_ensemble_create(members, 2, NULL, NULL));
+            EXPECT(ens == NULL);
+            EXPECT_OK(hylo_posterior_ensemble_create(members, 2, NULL, &ens));
+            EXPECT_OK(hylo_posterior_method(ens, &kind));
+            EXPECT(strcmp(kind, "ensemble") == 0);
+            EXPECT_OK(hylo_posterior_sample(ens, xs, 2, 4, 0, NULL, lp, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_sample(ens, xs, 3, 4, 0, NULL, lp, NULL, NULL));
+            hylo_posterior_free(ens);
+        }
+        {
             /* Sequential rounds: proposal simulations and the truncated prior. */
             const double outside[2] = {5, 0.5};
             double tp[10], mass = 0;

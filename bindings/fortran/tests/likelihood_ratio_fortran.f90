@@ -1,12 +1,12 @@
 !> NLE and NRE from Fortran on the Gaussian linear model x = theta + noise, theta ~ N(0, 0.1 I) in
 !> 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I): the NLE posterior sampled by NUTS with R-hat
-!> and ESS reported, the NRE (NRE-C) posterior by the default slice sampler.
+!> and ESS reported, the NRE (NRE-C) posterior by the default slice sampler, and an ensemble of both.
 program likelihood_ratio_fortran
   use hylo
   use, intrinsic :: iso_c_binding
   implicit none
   integer, parameter :: n = 4000, m = 2000
-  type(c_ptr) :: prior, opts, nle, nre, posterior
+  type(c_ptr) :: prior, opts, nle, nre, posterior, members(2), ensemble
   real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), noise(2, n), x(2, n), x_o(2), s(2, m), rate, mu(2), var(2)
   real(c_double) :: rhat(2), ess(2)
   integer(c_size_t) :: excluded, n_out
@@ -37,7 +37,7 @@ program likelihood_ratio_fortran
     "  acceptance ", rate
   call expect(all(rhat < 1.1d0) .and. all(ess > 100) .and. rate > 0.5d0, "nuts diagnostics")
   call check_moments("NLE")
-  call hylo_posterior_free(posterior)
+  members(1) = posterior
   call hylo_nle_free(nle)
 
   ! NRE-C, sampled by the default slice sampler.
@@ -56,8 +56,19 @@ program likelihood_ratio_fortran
   call expect(hylo_options_set_int(opts, hylo_c_string("max_proposals"), 10_c_int64_t) == HYLO_OK, "max_proposals")
   call expect(hylo_posterior_sample(posterior, x_o, 2_c_size_t, 10_c_size_t, 4_c_int64_t, opts, s, n_out, rate) &
               == HYLO_E_OPTION, "direct-sampling options are refused")
-  call hylo_posterior_free(posterior)
+  members(2) = posterior
   call hylo_nre_free(nre)
+
+  ! The two as an equally weighted ensemble, each member sampled by its default slice sampler.
+  call expect(hylo_posterior_ensemble_create(members, 2_c_size_t, c_null_ptr, ensemble) == HYLO_OK, "ensemble")
+  call hylo_posterior_free(members(1))
+  call hylo_posterior_free(members(2))
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_chains"), 10_c_int64_t) == HYLO_OK, "chains")
+  call expect(hylo_posterior_sample(ensemble, x_o, 2_c_size_t, int(m, c_size_t), 5_c_int64_t, opts, s, n_out, rate) &
+              == HYLO_OK .and. n_out == m, "ensemble sample")
+  call check_moments("ensemble")
+  call hylo_posterior_free(ensemble)
 
   call hylo_options_free(opts)
   call hylo_prior_free(prior)

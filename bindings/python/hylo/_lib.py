@@ -147,6 +147,7 @@ _PROTOTYPES = {
                                              c_size_t_p, c_double_p, c_double_p, c_double_p]),
     "hylo_posterior_sample_truncated_prior": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
                                                         ctypes.c_uint64, ctypes.c_void_p, c_double_p, c_size_t_p, c_double_p]),
+    "hylo_posterior_ensemble_create": (_STATUS, [c_void_pp, ctypes.c_size_t, c_double_p, c_void_pp]),
     "hylo_posterior_log_prob": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t,
                                           ctypes.c_uint64, c_double_p]),
     "hylo_posterior_map": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t, ctypes.c_uint64, ctypes.c_void_p,

@@ -39,7 +39,7 @@ from .diagnostics import c2st, expected_coverage, run_sbc, tarp  # noqa: F401 - 
 from .errors import BudgetExhausted, HyloError
 
 __all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "Posterior", "load",
-           "infer", "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp"]
+           "EnsemblePosterior", "infer", "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
 
@@ -187,7 +187,8 @@ class Posterior(Handle):
         out = np.empty((n, d))
         n_out, rate = ctypes.c_size_t(), ctypes.c_double()
         options = {k: v for k, v in {**self.sampling_options, **options}.items() if v is not None}
-        mcmc = options.get("sample_with", "mcmc" if self.kind != "npe" else "direct") == "mcmc" or "mcmc_method" in options
+        default_method = {"npe": "direct", "ensemble": None}.get(self.kind, "mcmc")
+        mcmc = options.get("sample_with", default_method) == "mcmc" or "mcmc_method" in options
         thunk = ProgressThunk(progress)
         try:
             if mcmc:
@@ -251,6 +252,18 @@ class Posterior(Handle):
 
     def save(self, path) -> None:
         lib.hylo_posterior_save(self._p(), os.fsencode(path))
+
+
+def EnsemblePosterior(posteriors: Sequence[Posterior], weights: Optional[Sequence[float]] = None) -> Posterior:
+    """The mixture Σₖ wₖ pₖ(θ | x) of posteriors of any kind (sbi's EnsemblePosterior); equal
+    weights by default. Each member samples its multinomial share with its own default method."""
+    handles = (ctypes.c_void_p * len(posteriors))(*[p._p() for p in posteriors])
+    w = None if weights is None else np.ascontiguousarray(weights, float)
+    if w is not None and w.shape != (len(posteriors),):
+        raise ValueError(f"{len(posteriors)} posteriors need {len(posteriors)} weights; got shape {w.shape}")
+    ptr = ctypes.c_void_p()
+    lib.hylo_posterior_ensemble_create(handles, len(posteriors), None if w is None else pointer(w), ctypes.byref(ptr))
+    return Posterior(ptr, "ensemble")
 
 
 def load(path) -> Posterior:
