@@ -27,7 +27,7 @@ func staticCString(_ reason: String) -> UnsafePointer<CChar>? {
         "converged": "converged", "max_epochs": "max_epochs", "cancelled": "cancelled", "non_finite_loss": "non_finite_loss",
         "gradient_tolerance": "gradient_tolerance", "function_tolerance": "function_tolerance",
         "max_iterations": "max_iterations", "line_search_failed": "line_search_failed", "non_finite": "non_finite_loss",
-        "npe": "npe", "nle": "nle", "nre": "nre", "ensemble": "ensemble",
+        "npe": "npe", "nle": "nle", "nre": "nre", "ensemble": "ensemble", "fmpe": "fmpe",
         "complete": "complete", "tolerance_reached": "tolerance_reached", "time_budget": "time_budget", "abc": "abc",
     ]
     guard let s = known[reason] else { return nil }

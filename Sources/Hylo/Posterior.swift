@@ -21,6 +21,7 @@ public func hylo_posterior_method(_ posterior: OpaquePointer?, _ method: UnsafeM
     abiCall("hylo_posterior_method") {
         let p = try Handle.posterior(posterior)
         let name = p is EnsemblePosterior ? "ensemble"
+            : (p as? DirectPosterior)?.estimator is FlowMatchingEstimator ? "fmpe"
             : p is DirectPosterior ? "npe" : (p as? PotentialPosterior)?.model is RatioClassifier ? "nre" : "nle"
         try Check.pointer(method, "method").pointee = staticCString(name)
     }

@@ -387,6 +387,46 @@ module hylo
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: hylo_nle_build_posterior
     end function
+    ! ---- FMPE: the same family as NLE.
+    function hylo_fmpe_create(prior, opts, out) bind(C, name="hylo_fmpe_create")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: prior, opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_fmpe_create
+    end function
+    subroutine hylo_fmpe_free(fmpe) bind(C, name="hylo_fmpe_free")
+      import :: c_ptr
+      type(c_ptr), value :: fmpe
+    end subroutine
+    !> theta(dim_theta, n), x(dim_x, n).
+    function hylo_fmpe_append_simulations(fmpe, theta, x, n, dim_x, n_excluded) bind(C, name="hylo_fmpe_append_simulations")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: fmpe
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_fmpe_append_simulations
+    end function
+    function hylo_fmpe_append_npy(fmpe, theta_path, x_path, n_excluded) bind(C, name="hylo_fmpe_append_npy")
+      import :: c_ptr, c_char, c_size_t, c_int32_t
+      type(c_ptr), value :: fmpe
+      character(kind=c_char), dimension(*), intent(in) :: theta_path, x_path
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_fmpe_append_npy
+    end function
+    function hylo_fmpe_train(fmpe, opts, progress, user_data) bind(C, name="hylo_fmpe_train")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: fmpe, opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: hylo_fmpe_train
+    end function
+    function hylo_fmpe_build_posterior(fmpe, out) bind(C, name="hylo_fmpe_build_posterior")
+      import :: c_ptr, c_int32_t
+      type(c_ptr), value :: fmpe
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_fmpe_build_posterior
+    end function
     function hylo_nre_create(prior, opts, out) bind(C, name="hylo_nre_create")
       import :: c_ptr, c_int32_t
       type(c_ptr), value :: prior, opts

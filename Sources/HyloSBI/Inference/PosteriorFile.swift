@@ -25,6 +25,12 @@ public enum PosteriorFile {
         let reader = MetadataReader(checkpoint: ck)
         let prior = try PriorCoding.decode(ck.metadata, reader.values)
         switch ck.metadata["posterior_type"] ?? "direct" {
+        case "direct" where ck.metadata["estimator"] == "flow_matching":
+            let field = try loadVelocityField(reader)
+            guard field.parameterDimension == prior.dimension else {
+                throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the estimator \(field.parameterDimension)")
+            }
+            return DirectPosterior(estimator: field, prior: prior)
         case "direct":
             let flow = try loadFlow(reader, prior: prior)
             guard flow.parameterDimension == prior.dimension else {
@@ -117,6 +123,23 @@ public enum PosteriorFile {
         return flow
     }
 
+    static func loadVelocityField(_ r: MetadataReader) throws -> FlowMatchingEstimator {
+        var config = FlowMatchingEstimator.Configuration()
+        config.hiddenFeatures = try r.int("hidden_features", in: 1...65536)
+        config.blocks = try r.int("blocks", in: 1...64)
+        config.frequencies = try r.int("frequencies", in: 0...30)
+        config.steps = try r.int("steps", in: 1...100_000)
+        guard let sigma = Double(try r.field("sigma_min")), sigma >= 0, sigma < 1 else {
+            throw CheckpointError.inconsistent("metadata 'sigma_min' is invalid")
+        }
+        config.sigmaMin = sigma
+        let d = try r.int("parameter_dimension", in: 1...10_000_000), c = try r.int("context_dimension", in: 1...10_000_000)
+        let field = FlowMatchingEstimator(parameterDimension: d, contextDimension: c, configuration: config)
+        do { try field.loadStateDict(r.estimatorWeights) } catch { throw CheckpointError.inconsistent("\(error)") }
+        field.setStandardization(theta: try r.standardization("theta", d), x: try r.standardization("x", c))
+        return field
+    }
+
     static func loadClassifier(_ r: MetadataReader) throws -> RatioClassifier {
         guard let network = RatioClassifier.Configuration.Network(rawValue: try r.field("classifier")) else {
             throw CheckpointError.inconsistent("classifier '\(r.checkpoint.metadata["classifier"] ?? "")' is not supported")
@@ -134,10 +157,7 @@ public enum PosteriorFile {
 
 extension DirectPosterior {
     public func checkpoint() throws -> Checkpoint {
-        guard let flow = estimator as? ConditionalFlow else {
-            throw InferenceError.state("only flow posteriors can be saved")
-        }
-        return try PosteriorFile.checkpoint(type: "direct", estimator: flow.checkpointContents(), prior: prior)
+        try PosteriorFile.checkpoint(type: "direct", estimator: estimator.checkpointContents(), prior: prior)
     }
 }
 

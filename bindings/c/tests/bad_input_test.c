@@ -261,6 +261,26 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_map(post, xs, 2, 0, NULL, NULL, NULL));
         EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_map(post, xs, 1, 0, NULL, lp, NULL));
         {
+            /* FMPE. */
+            hylo_fmpe *fm = NULL, *fm_out = NULL;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fmpe_create(NULL, NULL, &fm_out));
+            EXPECT_OK(hylo_options_set_int(o, "num_steps", 0));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_fmpe_create(p, o, &fm_out));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT(fm_out == NULL);
+            EXPECT_OK(hylo_fmpe_create(p, NULL, &fm));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_fmpe_train(fm, NULL, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_fmpe_build_posterior(fm, &qout));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fmpe_append_simulations(fm, NULL, xs, 4, 2, NULL));
+            EXPECT_OK(hylo_fmpe_append_simulations(fm, th, xs, 4, 2, &k));
+            EXPECT_OK(hylo_options_set_int(o, "max_num_epochs", 1));
+            EXPECT_OK(hylo_fmpe_train(fm, o, NULL, NULL));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT_OK(hylo_fmpe_training_result(fm, NULL, NULL, NULL));
+            hylo_fmpe_free(fm);
+            hylo_fmpe_free(NULL);
+        }
+        {
             /* Ensembles. */
             const hylo_posterior *members[2] = {post, NULL};
             const double bad_weights[2] = {1, -1};

@@ -1,12 +1,13 @@
 !> NLE and NRE from Fortran on the Gaussian linear model x = theta + noise, theta ~ N(0, 0.1 I) in
 !> 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I): the NLE posterior sampled by NUTS with R-hat
-!> and ESS reported, the NRE (NRE-C) posterior by the default slice sampler, and an ensemble of both.
+!> and ESS reported, the NRE (NRE-C) posterior by the default slice sampler, an ensemble of both,
+!> and FMPE.
 program likelihood_ratio_fortran
   use hylo
   use, intrinsic :: iso_c_binding
   implicit none
   integer, parameter :: n = 4000, m = 2000
-  type(c_ptr) :: prior, opts, nle, nre, posterior, members(2), ensemble
+  type(c_ptr) :: prior, opts, nle, nre, fmpe, posterior, members(2), ensemble
   real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), noise(2, n), x(2, n), x_o(2), s(2, m), rate, mu(2), var(2)
   real(c_double) :: rhat(2), ess(2)
   integer(c_size_t) :: excluded, n_out
@@ -69,6 +70,24 @@ program likelihood_ratio_fortran
               == HYLO_OK .and. n_out == m, "ensemble sample")
   call check_moments("ensemble")
   call hylo_posterior_free(ensemble)
+
+  ! FMPE: a velocity field trained by flow matching, sampled by integrating its ODE.
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_int(opts, hylo_c_string("hidden_features"), 32_c_int64_t) == HYLO_OK, "hidden")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_blocks"), 2_c_int64_t) == HYLO_OK, "blocks")
+  call expect(hylo_options_set_int(opts, hylo_c_string("num_steps"), 20_c_int64_t) == HYLO_OK, "steps")
+  call expect(hylo_fmpe_create(prior, opts, fmpe) == HYLO_OK, "fmpe")
+  call expect(hylo_fmpe_append_simulations(fmpe, theta, x, int(n, c_size_t), 2_c_size_t, excluded) == HYLO_OK, "fmpe append")
+  call train_options()
+  call expect(hylo_options_set_int(opts, hylo_c_string("max_num_epochs"), 150_c_int64_t) == HYLO_OK, "epochs")
+  call expect(hylo_options_set_int(opts, hylo_c_string("stop_after_epochs"), 150_c_int64_t) == HYLO_OK, "patience")
+  call expect(hylo_fmpe_train(fmpe, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "fmpe train")
+  call expect(hylo_fmpe_build_posterior(fmpe, posterior) == HYLO_OK, "fmpe posterior")
+  call expect(hylo_posterior_sample(posterior, x_o, 2_c_size_t, int(m, c_size_t), 6_c_int64_t, c_null_ptr, s, &
+                                    n_out, rate) == HYLO_OK .and. n_out == m, "fmpe sample")
+  call check_moments("FMPE")
+  call hylo_posterior_free(posterior)
+  call hylo_fmpe_free(fmpe)
 
   call hylo_options_free(opts)
   call hylo_prior_free(prior)

@@ -257,8 +257,8 @@ _PROTOTYPES = {
                                            c_double_p, c_double_p, c_double_p]),
 }
 
-# NPE, NLE and NRE share one family of entries.
-for _method in ("npe", "nle", "nre"):
+# NPE, NLE, NRE and FMPE share one family of entries.
+for _method in ("npe", "nle", "nre", "fmpe"):
     _PROTOTYPES.update({
         f"hylo_{_method}_create": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, c_void_pp]),
         f"hylo_{_method}_free": (None, [ctypes.c_void_p]),

@@ -38,7 +38,7 @@ from ._simulators import SimulatorCallbacks
 from .diagnostics import c2st, expected_coverage, run_sbc, tarp  # noqa: F401 - sbi-style access
 from .errors import BudgetExhausted, HyloError
 
-__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "Posterior", "load",
+__all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "FMPE", "Posterior", "load",
            "EnsemblePosterior", "infer", "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
@@ -187,7 +187,7 @@ class Posterior(Handle):
         out = np.empty((n, d))
         n_out, rate = ctypes.c_size_t(), ctypes.c_double()
         options = {k: v for k, v in {**self.sampling_options, **options}.items() if v is not None}
-        default_method = {"npe": "direct", "ensemble": None}.get(self.kind, "mcmc")
+        default_method = {"npe": "direct", "fmpe": "direct", "ensemble": None}.get(self.kind, "mcmc")
         mcmc = options.get("sample_with", default_method) == "mcmc" or "mcmc_method" in options
         thunk = ProgressThunk(progress)
         try:
@@ -278,7 +278,7 @@ def load(path) -> Posterior:
 
 
 class _Inference(Handle):
-    """What NPE, NLE and NRE share: `Method(prior, **options).append_simulations(theta, x).train()`."""
+    """What NPE, NLE, NRE and FMPE share: `Method(prior, **options).append_simulations(theta, x).train()`."""
 
     _kind = ""
 
@@ -368,6 +368,15 @@ class NLE(_Inference):
         super().__init__(prior, density_estimator=density_estimator, **options)
 
 
+class FMPE(_Inference):
+    """Flow-matching posterior estimation, as sbi's FMPE: a velocity field trained by flow matching,
+    whose ODE carries N(0, I) to the posterior. Keywords: hidden_features (64), num_blocks (5),
+    num_frequencies (3), num_steps (50, Runge–Kutta steps when sampling), sigma_min (1e-4), seed."""
+
+    _kind = "fmpe"
+    _free = lib.hylo_fmpe_free
+
+
 class NRE(_Inference):
     """Neural ratio estimation: `NRE(prior, loss="nre_b")` with loss "nre_a", "nre_b" (sbi's NRE
     default; num_atoms 10), "nre_c" (num_classes 5, gamma 1) or "bnre" (regularization_strength 100);
@@ -381,7 +390,7 @@ class NRE(_Inference):
 
 
 _METHODS = {"npe": "npe", "snpe": "npe", "snpe_c": "npe", "tsnpe": "npe", "nle": "nle", "snle": "nle", "nre": "nre",
-            "snre": "nre"}
+            "snre": "nre", "fmpe": "fmpe"}
 
 
 def infer(simulator: Callable, prior: Prior, method: str = "npe", num_simulations: int = 1000, num_rounds: int = 1,
@@ -390,7 +399,7 @@ def infer(simulator: Callable, prior: Prior, method: str = "npe", num_simulation
     """Simulates, trains and returns a posterior in one call (sbi's `infer`), over `num_rounds` rounds
     of `num_simulations` each.
 
-    method: "npe", "nle" or "nre" (one round, amortized), or a sequential variant focused on the
+    method: "npe", "nle", "nre" or "fmpe" (one round, amortized), or a sequential variant focused on the
     observation `x_o`: "snpe" (SNPE-C: rounds after the first propose from the current posterior,
     trained with the atomic loss), "tsnpe" (rounds propose from the prior truncated to the
     posterior's highest-density region), "snle", "snre" (rounds propose from the current posterior,
@@ -403,7 +412,7 @@ def infer(simulator: Callable, prior: Prior, method: str = "npe", num_simulation
     sequential = num_rounds > 1
     if sequential and x_o is None:
         raise ValueError(f"{num_rounds} rounds focus on one observation: pass x_o")
-    inference = {"npe": NPE, "nle": NLE, "nre": NRE}[kind](prior, **estimator_options)
+    inference = {"npe": NPE, "nle": NLE, "nre": NRE, "fmpe": FMPE}[kind](prior, **estimator_options)
     posterior, proposal = None, prior
     for r in range(num_rounds):
         round_seed = seed + 1000003 * r

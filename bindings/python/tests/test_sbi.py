@@ -327,3 +327,19 @@ def test_ensemble_of_npe_and_nle(tmp_path):
     np.testing.assert_array_equal(loaded.sample((200,), x=x_o, seed=5), ensemble.sample((200,), x=x_o, seed=5))
     with pytest.raises(hylo.ShapeError, match="positive"):
         sbi.EnsemblePosterior(members, weights=[1, 0])
+
+
+def test_fmpe_from_python(tmp_path):
+    prior = sbi.Gaussian([0, 0], [[0.1, 0], [0, 0.1]])
+    theta, x = sbi.simulate(gaussian_linear, prior, 3000, seed=4)
+    fmpe = sbi.FMPE(prior, hidden_features=32, num_blocks=2, num_steps=20).append_simulations(theta, x)
+    posterior = fmpe.train(learning_rate=2e-3, max_num_epochs=150, stop_after_epochs=150)
+    assert posterior.kind == "fmpe" and fmpe.training_result["epochs"] == 150
+    x_o = np.array([0.4, -0.2])
+    s = posterior.sample((3000,), x=x_o, seed=1)
+    np.testing.assert_allclose(s.mean(0), x_o / 2, atol=0.04)
+    np.testing.assert_allclose(s.var(0), 0.05, rtol=0.3)
+    lp = posterior.log_prob([x_o / 2], x=x_o)[0]
+    assert abs(lp - (-np.log(2 * np.pi * 0.05))) < 0.3
+    posterior.save(tmp_path / "fmpe.safetensors")
+    assert sbi.load(tmp_path / "fmpe.safetensors").kind == "fmpe"
