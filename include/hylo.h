@@ -944,6 +944,21 @@ hylo_status hylo_posterior_tarp(const hylo_posterior *posterior, const double *t
                                 size_t dim_x, size_t num_samples, const double *levels, size_t n_levels,
                                 uint64_t seed, double *ecp, double *atc, double *ks_pvalue);
 
+/**
+ * Model misspecification check (Schmitt et al. 2023; sbi's calc_misspecification_mmd): are the m
+ * observations x_o (m × dim_x) unlike the n simulations x (n × dim_x, e.g. the training set)?
+ * The statistic is the squared maximum mean discrepancy (Gaussian kernel, median-heuristic
+ * bandwidth) between x_o and "num_reference" (1000) of the simulations; its null distribution
+ * comes from "num_permutations" (1000) draws of m other simulations. *p_value is the fraction of
+ * null draws at least as discrepant: small (say < 0.05) means x_o lies outside what the simulator
+ * produces, and posteriors at x_o should not be trusted. x is compared z-scored, or — when
+ * `posterior` (an NPE posterior; may be NULL) is given — in its flow's embedding of x. *mmd may be
+ * NULL. Options also: "seed" (0). Needs n >= 2 m + 2. Since 0.1.
+ */
+hylo_status hylo_misspecification_mmd(const double *x_o, size_t m, const double *x, size_t n, size_t dim_x,
+                                      const hylo_posterior *posterior, const hylo_options *opts, double *p_value,
+                                      double *mmd);
+
 /* ---------------------------------------------------------------------------------------------
  * Physics-informed neural networks (PINNs)
  *

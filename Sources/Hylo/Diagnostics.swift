@@ -85,3 +85,39 @@ public func hylo_posterior_tarp(_ posterior: OpaquePointer?, _ theta: UnsafePoin
         ksPValue?.pointee = r.ksPValue
     }
 }
+
+@c @implementation
+public func hylo_misspecification_mmd(_ xo: UnsafePointer<Double>?, _ m: Int, _ x: UnsafePointer<Double>?, _ n: Int, _ dimX: Int,
+                                      _ posterior: OpaquePointer?, _ opts: OpaquePointer?, _ pValue: UnsafeMutablePointer<Double>?,
+                                      _ mmd: UnsafeMutablePointer<Double>?) -> hylo_status {
+    abiCall("hylo_misspecification_mmd") {
+        try Check.positive(dimX, "dim_x", max: 1 << 24)
+        try Check.positive(m, "m", max: 1 << 20)
+        try Check.positive(n, "n", max: 1 << 30)
+        let observed = try Check.array(xo, count: try Check.product(m, dimX, "m × dim_x"), "x_o")
+        let simulated = try Check.array(x, count: try Check.product(n, dimX, "n × dim_x"), "x")
+        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
+        var test = MisspecificationTest()
+        test.referenceSize = try o.int("num_reference", default: 1000, in: 1...100_000)
+        test.nullDraws = try o.int("num_permutations", default: 1000, in: 1...1_000_000)
+        test.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
+        try o.finish()
+        let pValue = try Check.pointer(pValue, "p_value")
+        var features: ((Tensor) -> Tensor)?
+        if posterior != nil {
+            guard let flow = (try Handle.posterior(posterior) as? DirectPosterior)?.estimator as? ConditionalFlow else {
+                throw HyloError.invalid("comparing in an embedding needs an NPE posterior (its flow's embedding of x)")
+            }
+            guard flow.contextDimension == dimX else {
+                throw HyloError(HYLO_E_SHAPE, "x has \(dimX) columns; the posterior was trained on \(flow.contextDimension)")
+            }
+            features = { flow.conditioning($0) }
+        }
+        do {
+            let r = try test.run(observations: Tensor(shape: [m, dimX], scalars: observed), simulations: Tensor(shape: [n, dimX], scalars: simulated),
+                                 features: features)
+            pValue.pointee = r.pValue
+            mmd?.pointee = r.mmd
+        } catch let e as InferenceError { throw HyloError.invalid(e.description) }
+    }
+}

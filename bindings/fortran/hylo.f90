@@ -466,6 +466,16 @@ module hylo
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: hylo_nre_build_posterior
     end function
+    !> x_o(dim_x, m), x(dim_x, n); posterior: c_null_ptr to compare x z-scored.
+    function hylo_misspecification_mmd(x_o, m, x, n, dim_x, posterior, opts, p_value, mmd) &
+        bind(C, name="hylo_misspecification_mmd")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      real(c_double), dimension(*), intent(in) :: x_o, x
+      integer(c_size_t), value :: m, n, dim_x
+      type(c_ptr), value :: posterior, opts
+      real(c_double), intent(out) :: p_value, mmd
+      integer(c_int32_t) :: hylo_misspecification_mmd
+    end function
     ! ---- ABC: give the simulator as c_funloc(f) in one of the two simulator slots and
     ! c_null_funptr in the other; samples come out as theta(dim_theta, n).
     function hylo_abc_rejection(prior, simulator, batch_simulator, user_data, x_o, dim_x, opts, progress, &

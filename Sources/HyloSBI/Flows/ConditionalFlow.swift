@@ -111,7 +111,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
     }
 
     /// The context the layers see: z-scored x, through the embedding network if there is one.
-    func conditioning(_ x: Tensor) -> Tensor {
+    public func conditioning(_ x: Tensor) -> Tensor {
         let z = contextScaling.apply(x)
         return embedding.map { $0(z) } ?? z
     }

@@ -261,6 +261,22 @@ int main(void) {
         EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_map(post, xs, 2, 0, NULL, NULL, NULL));
         EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_map(post, xs, 1, 0, NULL, lp, NULL));
         {
+            /* Misspecification check. */
+            double pv = 0, mmd = 0;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_misspecification_mmd(NULL, 1, th, 4, 2, NULL, NULL, &pv, &mmd));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_misspecification_mmd(xs, 0, th, 4, 2, NULL, NULL, &pv, &mmd));
+            EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_misspecification_mmd(nan_x, 1, th, 4, 2, NULL, NULL, &pv, &mmd));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_misspecification_mmd(xs, 2, th, 4, 2, NULL, NULL, &pv, &mmd));
+            EXPECT(strstr(hylo_last_error(), "too few") != NULL);
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_misspecification_mmd(xs, 1, th, 4, 2, NULL, NULL, NULL, &mmd));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_misspecification_mmd(xs, 1, th, 2, 4, post, NULL, &pv, &mmd));
+            EXPECT_OK(hylo_options_set_int(o, "num_permutations", 0));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_misspecification_mmd(xs, 1, th, 4, 2, NULL, o, &pv, &mmd));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT_OK(hylo_misspecification_mmd(xs, 1, th, 4, 2, post, NULL, &pv, NULL));
+            EXPECT(pv > 0 && pv <= 1);
+        }
+        {
             /* FMPE. */
             hylo_fmpe *fm = NULL, *fm_out = NULL;
             EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fmpe_create(NULL, NULL, &fm_out));

@@ -1,5 +1,6 @@
 !> Rejection ABC and SMC-ABC on a simulator written in Fortran (gaussian_linear_simulator.f90):
-!> x = theta + noise, theta ~ N(0, 0.1 I) in 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I).
+!> x = theta + noise, theta ~ N(0, 0.1 I) in 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I);
+!> and the misspecification check on its simulations.
 program abc_fortran
   use hylo
   use gaussian_linear_simulator
@@ -7,7 +8,7 @@ program abc_fortran
   implicit none
   integer, parameter :: m = 4000
   type(c_ptr) :: prior, opts, result, status
-  real(c_double) :: mean(2) = 0, cov(2, 2), x_o(2), epsilon, mu(2), var(2), s(2, m)
+  real(c_double) :: mean(2) = 0, cov(2, 2), x_o(2), epsilon, mu(2), var(2), s(2, m), sims(2, m), p_value, mmd
   real(c_double), allocatable :: theta(:, :), weights(:), distances(:), epsilons(:)
   integer(c_size_t) :: n, d, simulations, invalid, populations
   integer :: failures = 0, checks = 0
@@ -53,6 +54,16 @@ program abc_fortran
   print '(a, 2f8.4, a, 2f8.4)', "SMC-ABC: mean ", mu, "  var ", var
   call expect(all(abs(mu - x_o / 2) < 0.05d0) .and. all(abs(var - 0.05d0) < 0.02d0), "SMC-ABC moments")
   call hylo_abc_result_free(result)
+
+  ! Misspecification: x_o is like the model's simulations, (3, -3) is not.
+  call expect(hylo_prior_sample(prior, int(m, c_size_t), 11_c_int64_t, s) == HYLO_OK, "prior draws")
+  call expect(hylo_simulate(c_funloc(simulate_gaussian_linear), c_null_ptr, s, int(m, c_size_t), 2_c_size_t, 2_c_size_t, &
+                            c_null_ptr, c_null_funptr, c_null_ptr, sims, c_null_ptr, c_null_ptr) == HYLO_OK, "simulate")
+  call expect(hylo_misspecification_mmd(x_o, 1_c_size_t, sims, int(m, c_size_t), 2_c_size_t, c_null_ptr, c_null_ptr, &
+                                        p_value, mmd) == HYLO_OK .and. p_value > 0.05d0, "x_o not flagged")
+  call expect(hylo_misspecification_mmd([3d0, -3d0], 1_c_size_t, sims, int(m, c_size_t), 2_c_size_t, c_null_ptr, &
+                                        c_null_ptr, p_value, mmd) == HYLO_OK .and. p_value < 0.01d0, "(3, -3) flagged")
+  print '(a, f8.4)', "misspecification p-value of (3, -3): ", p_value
 
   ! Both simulator slots, or neither, are refused with a message.
   call expect(hylo_abc_smc(prior, c_null_funptr, c_null_funptr, c_null_ptr, x_o, 2_c_size_t, opts, c_null_funptr, &

@@ -167,6 +167,8 @@ _PROTOTYPES = {
     "hylo_posterior_tarp": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
                                       ctypes.c_size_t, c_double_p, ctypes.c_size_t, ctypes.c_uint64, c_double_p,
                                       c_double_p, c_double_p]),
+    "hylo_misspecification_mmd": (_STATUS, [c_double_p, ctypes.c_size_t, c_double_p, ctypes.c_size_t, ctypes.c_size_t,
+                                            ctypes.c_void_p, ctypes.c_void_p, c_double_p, c_double_p]),
     "hylo_ode_create": (_STATUS, [ctypes.c_size_t, ctypes.c_size_t, ODE_RHS_FN, ctypes.c_void_p, c_void_pp]),
     "hylo_ode_free": (None, [ctypes.c_void_p]),
     "hylo_ode_set_jacobian": (_STATUS, [ctypes.c_void_p, ODE_RHS_FN]),

@@ -1,5 +1,5 @@
-"""Is the posterior to be trusted? C2ST, simulation-based calibration, expected coverage, TARP —
-computed in libhylo — and plots of them with matplotlib when it is installed."""
+"""Is the posterior to be trusted? C2ST, simulation-based calibration, expected coverage, TARP,
+a model-misspecification check — computed in libhylo — and plots with matplotlib when installed."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import ctypes
 
 import numpy as np
 
-from ._handles import as_matrix, pointer
+from ._handles import as_matrix, options_or_null, pointer
 from ._lib import lib
 
-__all__ = ["c2st", "run_sbc", "expected_coverage", "tarp", "plot_sbc_ranks", "plot_coverage"]
+__all__ = ["c2st", "run_sbc", "expected_coverage", "tarp", "misspecification_mmd", "plot_sbc_ranks", "plot_coverage"]
 
 DEFAULT_LEVELS = np.linspace(0, 1, 21)
 
@@ -63,6 +63,22 @@ def tarp(theta, x, posterior, num_posterior_samples: int = 1000, levels=DEFAULT_
     lib.hylo_posterior_tarp(posterior._p(), pointer(t), pointer(xs), len(t), xs.shape[1], num_posterior_samples,
                             pointer(lv), len(lv), seed, pointer(ecp), ctypes.byref(atc), ctypes.byref(p))
     return lv, ecp, atc.value, p.value
+
+
+def misspecification_mmd(x_o, x, posterior=None, num_permutations: int = 1000, num_reference: int = 1000,
+                         seed: int = 0) -> tuple[float, float]:
+    """Whether observations x_o (m, dim x) lie outside what the simulator produces, judged against
+    simulations x (n, dim x): (p-value, MMD²). A small p-value flags misspecification. With an NPE
+    `posterior`, x is compared in its embedding (sbi's calc_misspecification_mmd)."""
+    xs = np.ascontiguousarray(x, float)
+    xs = xs.reshape(len(xs), -1)
+    xo = as_matrix(x_o, xs.shape[1], "x_o")
+    p_value, mmd = ctypes.c_double(), ctypes.c_double()
+    opts = options_or_null({"num_permutations": num_permutations, "num_reference": num_reference, "seed": seed})
+    lib.hylo_misspecification_mmd(pointer(xo), len(xo), pointer(xs), len(xs), xs.shape[1],
+                                  posterior._p() if posterior is not None else None, opts and opts._p(),
+                                  ctypes.byref(p_value), ctypes.byref(mmd))
+    return p_value.value, mmd.value
 
 
 def plot_sbc_ranks(ranks, num_posterior_samples: int, bins: int = 20):

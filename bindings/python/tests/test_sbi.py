@@ -343,3 +343,17 @@ def test_fmpe_from_python(tmp_path):
     assert abs(lp - (-np.log(2 * np.pi * 0.05))) < 0.3
     posterior.save(tmp_path / "fmpe.safetensors")
     assert sbi.load(tmp_path / "fmpe.safetensors").kind == "fmpe"
+
+
+def test_misspecification_check():
+    prior = sbi.Gaussian([0, 0], [[0.1, 0], [0, 0.1]])
+    theta, x = sbi.simulate(gaussian_linear, prior, 3000, seed=5)
+    p_ok, _ = sbi.misspecification_mmd([[0.1, -0.2]], x, num_permutations=300)
+    p_far, mmd = sbi.misspecification_mmd([[3.0, -3.0]], x, num_permutations=300)
+    assert p_ok > 0.05 and p_far < 0.01 and mmd > 0
+    posterior = sbi.NPE(prior, hidden_features=16, num_transforms=1, embedding_features=4).append_simulations(theta, x).train(
+        max_num_epochs=5)
+    p_embedded, _ = sbi.misspecification_mmd([[3.0, -3.0]], x, posterior=posterior, num_permutations=300)
+    assert p_embedded < 0.05
+    with pytest.raises(hylo.InvalidArgumentError, match="too few"):
+        sbi.misspecification_mmd([[0.0, 0.0]], x[:3])
