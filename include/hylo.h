@@ -589,6 +589,55 @@ hylo_status hylo_nre_training_result(const hylo_nre *nre, int64_t *epochs, doubl
 hylo_status hylo_nre_build_posterior(const hylo_nre *nre, hylo_posterior **out);
 
 /* ---------------------------------------------------------------------------------------------
+ * Truncated marginal neural ratio estimation (TMNRE, as swyft)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct hylo_tmnre hylo_tmnre;
+
+/**
+ * TMNRE (Miller et al. 2021): one ratio classifier per parameter, plus one per pair listed in
+ * `pairs` (n_pairs pairs of 0-based parameter indices, pairs[2k], pairs[2k+1]; may be NULL when
+ * n_pairs is 0), trained jointly on shared simulations. Marginal k is parameter k for k < dim_theta,
+ * then the pairs in order. Rounds focus on one observation: append simulations, train, truncate
+ * (the prior is cut to a box), draw the next round's parameters from the truncated prior, repeat;
+ * then draw weighted marginal posterior samples. Options: those of hylo_nre_create, with "loss"
+ * "nre_a" by default (swyft's binary classifier). Since 0.1.
+ */
+hylo_status hylo_tmnre_create(const hylo_prior *prior, const size_t *pairs, size_t n_pairs, const hylo_options *opts,
+                              hylo_tmnre **out);
+/** Frees a TMNRE; NULL is a no-op. Since 0.1. */
+void hylo_tmnre_free(hylo_tmnre *tmnre);
+/** As hylo_npe_append_simulations (theta from the prior or the current truncated prior). Since 0.1. */
+hylo_status hylo_tmnre_append_simulations(hylo_tmnre *tmnre, const double *theta, const double *x, size_t n,
+                                          size_t dim_x, size_t *n_excluded);
+/** Trains every marginal's classifier on the simulations inside the current box; options as
+ *  hylo_npe_train without "num_atoms". Since 0.1. */
+hylo_status hylo_tmnre_train(hylo_tmnre *tmnre, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
+/**
+ * Shrinks the box for observation x_o: for each parameter, to the range of "num_samples" (10^5)
+ * truncated-prior draws whose 1-D marginal ratio is at least "threshold" (1e-6) times the largest.
+ * Writes the new box to low_out and high_out (dim_theta values each; either may be NULL; -inf/inf
+ * where unbounded). Options also "seed". HYLO_E_STATE if untrained. Since 0.1.
+ */
+hylo_status hylo_tmnre_truncate(hylo_tmnre *tmnre, const double *x_o, size_t dim_x, const hylo_options *opts,
+                                double *low_out, double *high_out);
+/** n prior draws inside the box (n × dim_theta) — the next round's parameters; HYLO_E_BUDGET with
+ *  *n_out (may be NULL) draws if the box holds too little prior mass. Since 0.1. */
+hylo_status hylo_tmnre_sample_truncated_prior(const hylo_tmnre *tmnre, size_t n, uint64_t seed, double *out, size_t *n_out);
+/** n samples of marginal `marginal`'s parameters (theta_out: n × 1 or n × 2) at x_o: truncated-prior
+ *  draws with normalized weights in weights_out (∝ the estimated ratio); with weights_out NULL, the
+ *  draws are resampled by weight into unweighted samples. Since 0.1. */
+hylo_status hylo_tmnre_marginal_samples(const hylo_tmnre *tmnre, const double *x_o, size_t dim_x, size_t marginal, size_t n,
+                                        uint64_t seed, double *theta_out, double *weights_out);
+/** Marginal k: its size (1 or 2) and parameter indices (indices holds 2 values), and the number of
+ *  marginals; any output may be NULL. Since 0.1. */
+hylo_status hylo_tmnre_marginal(const hylo_tmnre *tmnre, size_t k, size_t *size, size_t *indices, size_t *n_marginals);
+/** Saves the prior, marginals, box and classifiers (kind "tmnre"; not the simulations). Since 0.1. */
+hylo_status hylo_tmnre_save(const hylo_tmnre *tmnre, const char *path);
+/** Loads a saved TMNRE; it truncates and samples bit-identically. Since 0.1. */
+hylo_status hylo_tmnre_load(const char *path, hylo_tmnre **out);
+
+/* ---------------------------------------------------------------------------------------------
  * Flow-matching posterior estimation (FMPE)
  * ------------------------------------------------------------------------------------------- */
 

@@ -3,7 +3,8 @@ import HyloCore
 import HyloNN
 import HyloSBI
 
-/// The ABI entries NPE, NLE and NRE share: simulations in, training, the posterior out.
+/// The ABI entries NPE, NLE, NRE, FMPE (and, but for the posterior, TMNRE) share: simulations in,
+/// training, the posterior out.
 enum InferenceABI {
     /// The flow options of NPE and NLE (sbi's names and defaults).
     static func flowConfiguration(_ o: inout OptionReader) throws -> FlowConfiguration {
@@ -23,6 +24,25 @@ enum InferenceABI {
         return config
     }
 
+    /// The loss and classifier options of NRE and TMNRE (sbi's names).
+    static func ratioEstimator(_ o: inout OptionReader, defaultLoss: String) throws -> (RatioLoss, RatioClassifier.Configuration) {
+        let lossName = try o.choice("loss", default: defaultLoss, from: ["nre_a", "nre_b", "nre_c", "bnre"])
+        let loss: RatioLoss
+        switch lossName {
+        case "nre_a": loss = .a
+        case "nre_c": loss = .c(classes: try o.int("num_classes", default: 5, in: 1...10_000),
+                                gamma: try o.double("gamma", default: 1, in: 0...1e12, excludingLower: true))
+        case "bnre": loss = .balanced(regularization: try o.double("regularization_strength", default: 100, in: 0...1e12))
+        default: loss = .b(atoms: try o.int("num_atoms", default: 10, in: 2...10_000))
+        }
+        var config = RatioClassifier.Configuration(RatioClassifier.Configuration.Network(
+            rawValue: try o.choice("classifier", default: "resnet", from: RatioClassifier.Configuration.Network.allCases.map(\.rawValue)))!)
+        config.hiddenFeatures = try o.int("hidden_features", default: 50, in: 1...4096)
+        config.blocks = try o.int("num_blocks", default: 2, in: 1...64)
+        config.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
+        return (loss, config)
+    }
+
     /// Refuses an MDN whose output layer would exceed 2^28 weights.
     static func checkMixtureSize(_ config: FlowConfiguration, variables d: Int) throws {
         guard config.kind == .mdn else { return }
@@ -35,7 +55,7 @@ enum InferenceABI {
     }
 
     /// Appends checked simulations; `fromProposal`: θ drawn from a proposal other than the prior (NPE only).
-    static func appendSimulations(_ model: NeuralInference, _ theta: UnsafePointer<Double>?, _ x: UnsafePointer<Double>?,
+    static func appendSimulations(_ model: SimulationTrainer, _ theta: UnsafePointer<Double>?, _ x: UnsafePointer<Double>?,
                                   _ n: Int, _ dimX: Int, _ nExcluded: UnsafeMutablePointer<Int>?, fromProposal: Bool = false) throws {
         try Check.positive(n, "n", max: 1 << 36)
         try Check.positive(dimX, "dim_x", max: 1 << 24)
@@ -45,7 +65,7 @@ enum InferenceABI {
         try append(model, Tensor(shape: [n, d], scalars: t), Tensor(shape: [n, dimX], scalars: xs), nExcluded, fromProposal: fromProposal)
     }
 
-    static func append(_ model: NeuralInference, _ theta: Tensor, _ x: Tensor, _ nExcluded: UnsafeMutablePointer<Int>?,
+    static func append(_ model: SimulationTrainer, _ theta: Tensor, _ x: Tensor, _ nExcluded: UnsafeMutablePointer<Int>?,
                        fromProposal: Bool = false) throws {
         // Not `nExcluded?.pointee = try …`: optional chaining would skip the call when the pointer is NULL.
         let excluded: Int
@@ -61,7 +81,7 @@ enum InferenceABI {
         nExcluded?.pointee = excluded
     }
 
-    static func train(_ model: NeuralInference, _ name: String, _ opts: OpaquePointer?, _ progress: hylo_progress_fn?,
+    static func train(_ model: SimulationTrainer, _ name: String, _ opts: OpaquePointer?, _ progress: hylo_progress_fn?,
                       _ userData: UnsafeMutableRawPointer?) throws {
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
         var c = NPE.defaultTraining
@@ -94,7 +114,7 @@ enum InferenceABI {
         }
     }
 
-    static func trainingResult(_ model: NeuralInference, _ name: String, _ epochs: UnsafeMutablePointer<Int64>?,
+    static func trainingResult(_ model: SimulationTrainer, _ name: String, _ epochs: UnsafeMutablePointer<Int64>?,
                                _ bestLoss: UnsafeMutablePointer<Double>?,
                                _ stopReason: UnsafeMutablePointer<UnsafePointer<CChar>?>?) throws {
         guard let r = model.lastTraining else { throw HyloError(HYLO_E_STATE, "\(name) has not been trained") }
@@ -113,7 +133,7 @@ enum InferenceABI {
         out.pointee = Handle.make(posterior as AnyObject)
     }
 
-    static func appendNPY(_ model: NeuralInference, _ thetaPath: UnsafePointer<CChar>?, _ xPath: UnsafePointer<CChar>?,
+    static func appendNPY(_ model: SimulationTrainer, _ thetaPath: UnsafePointer<CChar>?, _ xPath: UnsafePointer<CChar>?,
                           _ nExcluded: UnsafeMutablePointer<Int>?) throws {
         let theta = try readNPY(thetaPath, "theta_path"), x = try readNPY(xPath, "x_path")
         if let i = theta.scalars.firstIndex(where: { !$0.isFinite }) {

@@ -9,20 +9,7 @@ public func hylo_nre_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         let out = try Check.pointer(out, "out")
         let p = try Handle.get(prior, "prior", as: PriorHandle.self)
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        let lossName = try o.choice("loss", default: "nre_b", from: ["nre_a", "nre_b", "nre_c", "bnre"])
-        let loss: RatioLoss
-        switch lossName {
-        case "nre_a": loss = .a
-        case "nre_c": loss = .c(classes: try o.int("num_classes", default: 5, in: 1...10_000),
-                                gamma: try o.double("gamma", default: 1, in: 0...1e12, excludingLower: true))
-        case "bnre": loss = .balanced(regularization: try o.double("regularization_strength", default: 100, in: 0...1e12))
-        default: loss = .b(atoms: try o.int("num_atoms", default: 10, in: 2...10_000))
-        }
-        var config = RatioClassifier.Configuration(RatioClassifier.Configuration.Network(
-            rawValue: try o.choice("classifier", default: "resnet", from: RatioClassifier.Configuration.Network.allCases.map(\.rawValue)))!)
-        config.hiddenFeatures = try o.int("hidden_features", default: 50, in: 1...4096)
-        config.blocks = try o.int("num_blocks", default: 2, in: 1...64)
-        config.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
+        let (loss, config) = try InferenceABI.ratioEstimator(&o, defaultLoss: "nre_b")
         try o.finish()
         out.pointee = Handle.make(try NRE(prior: p.prior, configuration: config, loss: loss))
     }

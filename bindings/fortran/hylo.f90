@@ -387,6 +387,77 @@ module hylo
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: hylo_nle_build_posterior
     end function
+    ! ---- TMNRE: marginal k is parameter k (1-D), then the pairs; theta arrays are (size, n).
+    function hylo_tmnre_create(prior, pairs, n_pairs, opts, out) bind(C, name="hylo_tmnre_create")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: prior
+      integer(c_size_t), dimension(*), intent(in) :: pairs
+      integer(c_size_t), value :: n_pairs
+      type(c_ptr), value :: opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_tmnre_create
+    end function
+    subroutine hylo_tmnre_free(tmnre) bind(C, name="hylo_tmnre_free")
+      import :: c_ptr
+      type(c_ptr), value :: tmnre
+    end subroutine
+    function hylo_tmnre_append_simulations(tmnre, theta, x, n, dim_x, n_excluded) bind(C, name="hylo_tmnre_append_simulations")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: tmnre
+      real(c_double), dimension(*), intent(in) :: theta, x
+      integer(c_size_t), value :: n, dim_x
+      integer(c_size_t), intent(out) :: n_excluded
+      integer(c_int32_t) :: hylo_tmnre_append_simulations
+    end function
+    function hylo_tmnre_train(tmnre, opts, progress, user_data) bind(C, name="hylo_tmnre_train")
+      import :: c_ptr, c_funptr, c_int32_t
+      type(c_ptr), value :: tmnre, opts
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: user_data
+      integer(c_int32_t) :: hylo_tmnre_train
+    end function
+    function hylo_tmnre_truncate(tmnre, x_o, dim_x, opts, low_out, high_out) bind(C, name="hylo_tmnre_truncate")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: tmnre
+      real(c_double), dimension(*), intent(in) :: x_o
+      integer(c_size_t), value :: dim_x
+      type(c_ptr), value :: opts
+      real(c_double), dimension(*), intent(out) :: low_out, high_out
+      integer(c_int32_t) :: hylo_tmnre_truncate
+    end function
+    function hylo_tmnre_sample_truncated_prior(tmnre, n, seed, out, n_out) bind(C, name="hylo_tmnre_sample_truncated_prior")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: tmnre
+      integer(c_size_t), value :: n
+      integer(c_int64_t), value :: seed
+      real(c_double), dimension(*), intent(out) :: out
+      integer(c_size_t), intent(out) :: n_out
+      integer(c_int32_t) :: hylo_tmnre_sample_truncated_prior
+    end function
+    !> weights_out: c_loc of an array of n, or c_null_ptr for unweighted (resampled) draws.
+    function hylo_tmnre_marginal_samples(tmnre, x_o, dim_x, marginal, n, seed, theta_out, weights_out) &
+        bind(C, name="hylo_tmnre_marginal_samples")
+      import :: c_ptr, c_double, c_size_t, c_int64_t, c_int32_t
+      type(c_ptr), value :: tmnre
+      real(c_double), dimension(*), intent(in) :: x_o
+      integer(c_size_t), value :: dim_x, marginal, n
+      integer(c_int64_t), value :: seed
+      real(c_double), dimension(*), intent(out) :: theta_out
+      type(c_ptr), value :: weights_out
+      integer(c_int32_t) :: hylo_tmnre_marginal_samples
+    end function
+    function hylo_tmnre_save(tmnre, path) bind(C, name="hylo_tmnre_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: tmnre
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_tmnre_save
+    end function
+    function hylo_tmnre_load(path, out) bind(C, name="hylo_tmnre_load")
+      import :: c_ptr, c_char, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_tmnre_load
+    end function
     ! ---- FMPE: the same family as NLE.
     function hylo_fmpe_create(prior, opts, out) bind(C, name="hylo_fmpe_create")
       import :: c_ptr, c_int32_t

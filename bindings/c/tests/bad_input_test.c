@@ -277,6 +277,49 @@ int main(void) {
             EXPECT(pv > 0 && pv <= 1);
         }
         {
+            /* TMNRE. */
+            hylo_tmnre *tm = NULL, *tm_out = NULL;
+            const size_t bad_pair[2] = {0, 0}, pair[2] = {0, 1};
+            double low[2], high[2], ms[8], mw[4];
+            size_t size = 0, idx[2] = {9, 9}, count = 0;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_tmnre_create(NULL, NULL, 0, NULL, &tm_out));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_tmnre_create(p, bad_pair, 1, NULL, &tm_out));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_tmnre_create(p, NULL, 1, NULL, &tm_out));
+            EXPECT(tm_out == NULL);
+            EXPECT_OK(hylo_tmnre_create(p, pair, 1, NULL, &tm));
+            EXPECT_OK(hylo_tmnre_marginal(tm, 2, &size, idx, &count));
+            EXPECT(size == 2 && idx[0] == 0 && idx[1] == 1 && count == 3);
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_tmnre_marginal(tm, 3, &size, idx, &count));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_tmnre_truncate(tm, xs, 2, NULL, low, high));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_tmnre_marginal_samples(tm, xs, 2, 0, 4, 0, ms, mw));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_tmnre_save(tm, "tmnre.safetensors"));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_tmnre_train(tm, NULL, NULL, NULL));
+            EXPECT_OK(hylo_tmnre_append_simulations(tm, th, xs, 4, 2, &k));
+            EXPECT_OK(hylo_options_set_int(o, "max_num_epochs", 1));
+            EXPECT_OK(hylo_tmnre_train(tm, o, NULL, NULL));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_tmnre_truncate(tm, xs, 3, NULL, low, high));
+            EXPECT_OK(hylo_options_set_double(o, "threshold", 1));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_tmnre_truncate(tm, xs, 2, o, low, high));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT_OK(hylo_options_set_int(o, "num_samples", 100));
+            EXPECT_OK(hylo_tmnre_truncate(tm, xs, 2, o, low, NULL));
+            EXPECT_OK(hylo_options_clear(o));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_tmnre_marginal_samples(tm, xs, 2, 5, 4, 0, ms, mw));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_tmnre_marginal_samples(tm, xs, 2, 0, 4, 0, NULL, mw));
+            EXPECT_OK(hylo_tmnre_marginal_samples(tm, xs, 2, 2, 4, 0, ms, NULL));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_tmnre_sample_truncated_prior(tm, 4, 0, NULL, NULL));
+            EXPECT_OK(hylo_tmnre_sample_truncated_prior(tm, 4, 0, ms, &k));
+            EXPECT(k == 4);
+            EXPECT_OK(hylo_tmnre_save(tm, "tmnre.safetensors"));
+            hylo_tmnre_free(tm);
+            tm = NULL;
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_tmnre_load("nre_posterior.safetensors", &tm));
+            EXPECT_OK(hylo_tmnre_load("tmnre.safetensors", &tm));
+            hylo_tmnre_free(tm);
+            hylo_tmnre_free(NULL);
+        }
+        {
             /* FMPE. */
             hylo_fmpe *fm = NULL, *fm_out = NULL;
             EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_fmpe_create(NULL, NULL, &fm_out));

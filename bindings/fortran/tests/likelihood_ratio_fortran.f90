@@ -1,13 +1,15 @@
 !> NLE and NRE from Fortran on the Gaussian linear model x = theta + noise, theta ~ N(0, 0.1 I) in
 !> 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I): the NLE posterior sampled by NUTS with R-hat
 !> and ESS reported, the NRE (NRE-C) posterior by the default slice sampler, an ensemble of both,
-!> and FMPE.
+!> FMPE, and TMNRE's marginals.
 program likelihood_ratio_fortran
   use hylo
   use, intrinsic :: iso_c_binding
   implicit none
   integer, parameter :: n = 4000, m = 2000
-  type(c_ptr) :: prior, opts, nle, nre, fmpe, posterior, members(2), ensemble
+  type(c_ptr) :: prior, opts, nle, nre, fmpe, tmnre, posterior, members(2), ensemble
+  real(c_double) :: low(2), high(2), marginal(m)
+  integer(c_size_t) :: no_pairs(1) = 0
   real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), noise(2, n), x(2, n), x_o(2), s(2, m), rate, mu(2), var(2)
   real(c_double) :: rhat(2), ess(2)
   integer(c_size_t) :: excluded, n_out
@@ -88,6 +90,24 @@ program likelihood_ratio_fortran
   call check_moments("FMPE")
   call hylo_posterior_free(posterior)
   call hylo_fmpe_free(fmpe)
+
+  ! TMNRE: one ratio per parameter, a truncation round, unweighted marginal samples of theta_2.
+  call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
+  call expect(hylo_options_set_int(opts, hylo_c_string("hidden_features"), 32_c_int64_t) == HYLO_OK, "hidden")
+  call expect(hylo_tmnre_create(prior, no_pairs, 0_c_size_t, opts, tmnre) == HYLO_OK, "tmnre")
+  call expect(hylo_tmnre_append_simulations(tmnre, theta, x, int(n, c_size_t), 2_c_size_t, excluded) == HYLO_OK, "tmnre append")
+  call train_options()
+  call expect(hylo_tmnre_train(tmnre, opts, c_null_funptr, c_null_ptr) == HYLO_OK, "tmnre train")
+  call expect(hylo_tmnre_truncate(tmnre, x_o, 2_c_size_t, c_null_ptr, low, high) == HYLO_OK, "truncate")
+  print '(a, 2f8.3, a, 2f8.3)', "TMNRE box low ", low, "  high ", high
+  call expect(all(low < x_o / 2 - 4 * sqrt(0.05d0)) .and. all(high > x_o / 2 + 4 * sqrt(0.05d0)), "box holds the posterior")
+  call expect(hylo_tmnre_marginal_samples(tmnre, x_o, 2_c_size_t, 1_c_size_t, int(m, c_size_t), 7_c_int64_t, marginal, &
+                                          c_null_ptr) == HYLO_OK, "marginal samples")
+  mu(1) = sum(marginal) / m
+  var(1) = sum((marginal - mu(1))**2) / m
+  print '(a, f8.4, a, f8.4)', "TMNRE theta_2 marginal mean ", mu(1), "  var ", var(1)
+  call expect(abs(mu(1) - x_o(2) / 2) < 0.05d0 .and. abs(var(1) / 0.05d0 - 1) < 0.3d0, "TMNRE marginal")
+  call hylo_tmnre_free(tmnre)
 
   call hylo_options_free(opts)
   call hylo_prior_free(prior)

@@ -32,6 +32,7 @@ import numpy as np
 
 from . import _lib
 from ._abc import ABC, SMCABC, ABCResult  # noqa: F401 - sbi-style access
+from ._tmnre import TMNRE  # noqa: F401 - sbi-style access
 from ._handles import Handle, ProgressThunk, as_matrix, options_or_null, pointer
 from ._lib import lib
 from ._simulators import SimulatorCallbacks
@@ -39,7 +40,7 @@ from .diagnostics import c2st, expected_coverage, misspecification_mmd, run_sbc,
 from .errors import BudgetExhausted, HyloError
 
 __all__ = ["Prior", "BoxUniform", "Gaussian", "Independent", "simulate", "NPE", "NLE", "NRE", "FMPE", "Posterior", "load",
-           "EnsemblePosterior", "infer", "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp",
+           "EnsemblePosterior", "infer", "TMNRE", "ABC", "SMCABC", "ABCResult", "c2st", "run_sbc", "expected_coverage", "tarp",
            "misspecification_mmd"]
 
 _MARGINALS = {"uniform": 1, "normal": 2, "lognormal": 3, "gamma": 4, "beta": 5}
