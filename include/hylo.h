@@ -365,9 +365,16 @@ hylo_status hylo_npe_append_simulations(hylo_npe *npe, const double *theta, cons
  * Options (default, sbi's): "training_batch_size" int (200); "learning_rate" double (5e-4);
  * "validation_fraction" double in [0, 0.5] (0.1); "stop_after_epochs" int (20);
  * "max_num_epochs" int (2^31 − 1); "clip_max_norm" double, 0 = off (5); "seed" int (0), for the
- * split and shuffling; "num_atoms" int (10), atoms per pair of the atomic loss. Progress: stage
- * "train", once per epoch, with the validation loss; cancelling keeps the best weights so far.
- * Since 0.1.
+ * split and shuffling; "num_atoms" int (10), atoms per pair of the atomic loss.
+ * Calibration (NPE and NRE; Falkiewicz et al. 2023): "calibration" "none" (default),
+ * "calibrated" or "conservative" adds a differentiable expected-coverage penalty to the loss —
+ * for each training pair the posterior mass denser than its theta is estimated from
+ * "calibration_samples" (16) draws (NPE: of the posterior; NRE: the batch's other theta weighted by
+ * the ratio), with the comparison relaxed by a sigmoid of "calibration_temperature" (0.5) nats;
+ * the sorted masses are pulled to the uniform quantiles (conservative: only where coverage falls
+ * short), weighted by "calibration_strength" (20). Flows only (not mdn), prior simulations only.
+ * Progress: stage "train", once per epoch, with the validation loss; cancelling keeps the best
+ * weights so far. Since 0.1.
  */
 hylo_status hylo_npe_train(hylo_npe *npe, const hylo_options *opts, hylo_progress_fn progress,
                            void *user_data);
@@ -547,7 +554,7 @@ hylo_status hylo_nle_append_simulations(hylo_nle *nle, const double *theta, cons
                                         size_t dim_x, size_t *n_excluded);
 /** As hylo_npe_append_npy. Since 0.1. */
 hylo_status hylo_nle_append_npy(hylo_nle *nle, const char *theta_path, const char *x_path, size_t *n_excluded);
-/** As hylo_npe_train (same options and defaults, without "num_atoms"). Since 0.1. */
+/** As hylo_npe_train (same options and defaults, without "num_atoms" and calibration). Since 0.1. */
 hylo_status hylo_nle_train(hylo_nle *nle, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
 /** As hylo_npe_training_result. Since 0.1. */
 hylo_status hylo_nle_training_result(const hylo_nle *nle, int64_t *epochs, double *best_loss,
@@ -611,7 +618,7 @@ void hylo_tmnre_free(hylo_tmnre *tmnre);
 hylo_status hylo_tmnre_append_simulations(hylo_tmnre *tmnre, const double *theta, const double *x, size_t n,
                                           size_t dim_x, size_t *n_excluded);
 /** Trains every marginal's classifier on the simulations inside the current box; options as
- *  hylo_npe_train without "num_atoms". Since 0.1. */
+ *  hylo_npe_train without "num_atoms" and calibration. Since 0.1. */
 hylo_status hylo_tmnre_train(hylo_tmnre *tmnre, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
 /**
  * Shrinks the box for observation x_o: for each parameter, to the range of "num_samples" (10^5)
@@ -661,7 +668,7 @@ hylo_status hylo_fmpe_append_simulations(hylo_fmpe *fmpe, const double *theta, c
                                          size_t dim_x, size_t *n_excluded);
 /** As hylo_npe_append_npy. Since 0.1. */
 hylo_status hylo_fmpe_append_npy(hylo_fmpe *fmpe, const char *theta_path, const char *x_path, size_t *n_excluded);
-/** As hylo_npe_train (same options and defaults, without "num_atoms"). The flow-matching loss is
+/** As hylo_npe_train (same options and defaults, without "num_atoms" and calibration). The flow-matching loss is
  *  noisy (random times and noise per batch): a larger "stop_after_epochs" often helps. Since 0.1. */
 hylo_status hylo_fmpe_train(hylo_fmpe *fmpe, const hylo_options *opts, hylo_progress_fn progress, void *user_data);
 /** As hylo_npe_training_result. Since 0.1. */

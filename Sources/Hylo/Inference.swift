@@ -43,6 +43,18 @@ enum InferenceABI {
         return (loss, config)
     }
 
+    /// The calibration options of NPE and NRE training (none by default).
+    static func coverageRegularizer(_ o: inout OptionReader) throws -> CoverageRegularizer? {
+        let target = try o.choice("calibration", default: "none", from: ["none"] + CoverageRegularizer.Target.allCases.map(\.rawValue))
+        let strength = try o.double("calibration_strength", default: 20, in: 0...1e6)
+        let samples = try o.int("calibration_samples", default: 16, in: 1...4096)
+        let temperature = try o.double("calibration_temperature", default: 0.5, in: 0...1e6, excludingLower: true)
+        guard let t = CoverageRegularizer.Target(rawValue: target) else { return nil }
+        var r = CoverageRegularizer(t)
+        (r.strength, r.samples, r.temperature) = (strength, samples, temperature)
+        return r
+    }
+
     /// Refuses an MDN whose output layer would exceed 2^28 weights.
     static func checkMixtureSize(_ config: FlowConfiguration, variables d: Int) throws {
         guard config.kind == .mdn else { return }
@@ -94,6 +106,11 @@ enum InferenceABI {
         c.clipNorm = clip > 0 ? clip : nil
         c.seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
         if let npe = model as? NPE { npe.atoms = try o.int("num_atoms", default: 10, in: 2...10_000) }
+        if model is NPE || model is NRE {
+            let regularizer = try coverageRegularizer(&o)
+            (model as? NPE)?.coverageRegularizer = regularizer
+            (model as? NRE)?.coverageRegularizer = regularizer
+        }
         try o.finish()
         let result: TrainingResult
         do {

@@ -157,6 +157,18 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
         }
     }
 
+    /// One draw per row of x `[m, c]`, without gradients (flows only, not the mixture density).
+    func sampleRows(context x: Tensor, rng: inout Philox) -> Tensor {
+        precondition(mixture == nil, "sampleRows is for flows")
+        return withoutGradients {
+            let c = conditioning(x)
+            var z = rng.normal([x.shape[0], parameterDimension])
+            for layer in layers.reversed() { z = layer.inverse(z, c) }
+            let theta = thetaScaling.invert(z)
+            return support?.inverse(theta, c) ?? theta
+        }
+    }
+
     // MARK: files
 
     public func checkpointContents() -> (metadata: [String: String], tensors: [(name: String, tensor: Tensor)]) {

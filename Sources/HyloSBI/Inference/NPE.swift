@@ -51,6 +51,8 @@ public final class NPE {
     public private(set) var proposalSimulations = 0
     /// Contrasting atoms per pair of the atomic loss (sbi's `num_atoms`).
     public var atoms = 10
+    /// Adds the differentiable-coverage penalty to the loss, for calibrated or conservative posteriors.
+    public var coverageRegularizer: CoverageRegularizer?
 
     /// Adds simulations: θ `[n, d]`, x `[n, c]`. Rows with a non-finite x are counted and skipped.
     /// - Returns: how many were kept and how many were left out.
@@ -88,9 +90,18 @@ public final class NPE {
             return f
         }()
         estimator = flow
-        let result = proposalSimulations > 0
-            ? try trainByAtomicLoss(flow, prior: prior, theta: theta, x: x, atoms: atoms, settings: settings, progress: progress)
-            : try trainByMaximumLikelihood(flow, target: theta, context: x, settings: settings, progress: progress)
+        let result: TrainingResult
+        if let regularizer = coverageRegularizer {
+            if let why = regularizer.invalidReason { throw InferenceError.state(why) }
+            guard proposalSimulations == 0, configuration.kind != .mdn else {
+                throw InferenceError.state("the coverage regularizer needs a flow (maf or nsf) trained on prior simulations")
+            }
+            result = try trainWithCoverage(flow, regularizer, theta: theta, x: x, settings: settings, progress: progress)
+        } else if proposalSimulations > 0 {
+            result = try trainByAtomicLoss(flow, prior: prior, theta: theta, x: x, atoms: atoms, settings: settings, progress: progress)
+        } else {
+            result = try trainByMaximumLikelihood(flow, target: theta, context: x, settings: settings, progress: progress)
+        }
         lastTraining = result
         return result
     }
@@ -108,6 +119,26 @@ func trainByMaximumLikelihood(_ flow: ConditionalFlow, target: Tensor, context: 
     let result = HyloNN.train(flow.parameters, count: target.shape[0], configuration: settings,
                               optimizer: Adam(learningRate: settings.learningRate), loss: { batch in
         -flow.logProb(target.selectRows(batch), context: context.selectRows(batch)).mean()
+    }, progress: progress)
+    if result.reason == .nonFinite {
+        throw InferenceError.numerical("the training loss became non-finite after \(result.epochs) epochs")
+    }
+    return result
+}
+
+/// Maximum likelihood plus the coverage penalty, αᵢ from L draws of q(· | xᵢ) per pair.
+func trainWithCoverage(_ flow: ConditionalFlow, _ regularizer: CoverageRegularizer, theta: Tensor, x: Tensor,
+                       settings: TrainingConfiguration, progress: (EpochReport) -> Bool) throws -> TrainingResult {
+    var rng = Philox(seed: settings.seed, stream: 0x6361_6c69)
+    let result = HyloNN.train(flow.parameters, count: theta.shape[0], configuration: settings,
+                              optimizer: Adam(learningRate: settings.learningRate), loss: { batch in
+        let (b, l) = (batch.count, regularizer.samples)
+        let context = x.selectRows(batch)
+        let logq = flow.logProb(theta.selectRows(batch), context: context)
+        let repeated = context.selectRows((0..<b).flatMap { repeatElement($0, count: l) })
+        let draws = flow.sampleRows(context: repeated, rng: &rng)
+        let alpha = regularizer.levels(draws: flow.logProb(draws, context: repeated).reshaped([b, l]), pairs: logq)
+        return -logq.mean() + regularizer.penalty(alpha)
     }, progress: progress)
     if result.reason == .nonFinite {
         throw InferenceError.numerical("the training loss became non-finite after \(result.epochs) epochs")

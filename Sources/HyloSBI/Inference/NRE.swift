@@ -47,6 +47,8 @@ public final class NRE {
     var simulations: SimulationSet
     public private(set) var estimator: RatioClassifier?
     public private(set) var lastTraining: TrainingResult?
+    /// Adds the differentiable-coverage penalty to the loss, for calibrated or conservative posteriors.
+    public var coverageRegularizer: CoverageRegularizer?
 
     public init(prior: Prior, configuration: RatioClassifier.Configuration = .init(), loss: RatioLoss = .b()) throws {
         if let why = loss.invalidReason { throw InferenceError.state(why) }
@@ -80,11 +82,15 @@ public final class NRE {
             return r
         }()
         estimator = classifier
+        if let why = coverageRegularizer?.invalidReason { throw InferenceError.state(why) }
         var rng = Philox(seed: settings.seed, stream: 0x6174_6f6d)
-        let loss = self.loss
+        let (loss, regularizer, parameterPrior) = (self.loss, coverageRegularizer, self.prior)
         let result = HyloNN.train(classifier.parameters, count: theta.shape[0], configuration: settings,
                                   optimizer: Adam(learningRate: settings.learningRate), loss: { batch in
-            ratioLoss(loss, classifier: classifier, theta: theta.selectRows(batch), x: x.selectRows(batch), rng: &rng)
+            let (t, xb) = (theta.selectRows(batch), x.selectRows(batch))
+            let base = ratioLoss(loss, classifier: classifier, theta: t, x: xb, rng: &rng)
+            guard let regularizer, batch.count > 1 else { return base }
+            return base + ratioCoveragePenalty(regularizer, classifier: classifier, prior: parameterPrior, theta: t, x: xb, rng: &rng)
         }, progress: progress)
         lastTraining = result
         if result.reason == .nonFinite {
@@ -103,6 +109,12 @@ public final class NRE {
 /// Logits `[B, 1 + m]` of each xᵢ paired with its own θᵢ (column 0) and with m θ drawn without
 /// replacement from the other rows of the batch (a batch smaller than m + 1 reuses rows).
 func contrastiveLogits(_ classifier: RatioClassifier, theta: Tensor, x: Tensor, draws m: Int, rng: inout Philox) -> Tensor {
+    contrastivePairs(classifier, theta: theta, x: x, draws: m, rng: &rng).logits
+}
+
+/// `contrastiveLogits` with the batch rows of the θ paired with each x (`[B · (1 + m)]`, row-major).
+func contrastivePairs(_ classifier: RatioClassifier, theta: Tensor, x: Tensor, draws m: Int,
+                      rng: inout Philox) -> (logits: Tensor, rows: [Int]) {
     let b = theta.shape[0]
     var rows: [Int] = []
     rows.reserveCapacity(b * (m + 1))
@@ -118,7 +130,23 @@ func contrastiveLogits(_ classifier: RatioClassifier, theta: Tensor, x: Tensor, 
         rows.append(contentsOf: picks)
     }
     let xs = x.selectRows((0..<b).flatMap { [Int](repeating: $0, count: m + 1) })
-    return classifier.logits(theta.selectRows(rows), xs).reshaped([b, m + 1])
+    return (classifier.logits(theta.selectRows(rows), xs).reshaped([b, m + 1]), rows)
+}
+
+/// The coverage penalty of a ratio estimator on a batch: the other θ of the batch are prior draws,
+/// self-normalized by their ratios into posterior draws; the posterior's log density is the logit
+/// plus the log prior (Falkiewicz et al. 2023's importance-sampled α).
+func ratioCoveragePenalty(_ regularizer: CoverageRegularizer, classifier: RatioClassifier, prior: Prior, theta: Tensor, x: Tensor,
+                          rng: inout Philox) -> Tensor {
+    let (b, l) = (theta.shape[0], regularizer.samples)
+    let (logits, rows) = contrastivePairs(classifier, theta: theta, x: x, draws: l, rng: &rng)
+    let logPrior = withoutGradients { prior.logProb(theta) }.selectRows(rows).reshaped([b, l + 1])
+    let density = logits + logPrior
+    let own = density.slice(axis: 1, start: 0, end: 1).reshaped([b])
+    let draws = density.slice(axis: 1, start: 1, end: l + 1)
+    let logWeights = logits.slice(axis: 1, start: 1, end: l + 1)
+    let weights = (logWeights - logWeights.logSumExp(axis: 1, keepDims: true)).exp()
+    return regularizer.penalty(regularizer.levels(draws: draws, pairs: own, weights: weights))
 }
 
 /// The mean loss of a batch of joint pairs.

@@ -383,3 +383,17 @@ def test_tmnre_rounds_and_marginals(tmp_path):
     loaded = sbi.TMNRE.load(tmp_path / "tmnre.safetensors", prior)
     assert loaded.marginals == tmnre.marginals
     np.testing.assert_array_equal(loaded.marginal_samples(0, x_o, 300, seed=4)[1], tmnre.marginal_samples(0, x_o, 300, seed=4)[1])
+
+
+def test_calibration_options_train_npe_and_nre():
+    """The conservative penalty from Python (the Swift test checks coverage); bad values are refused."""
+    prior = sbi.Gaussian([0, 0], [[1, 0], [0, 1]])
+    theta, x = sbi.simulate(lambda t, rng: t + 0.5 * rng.normal(size=2), prior, 300, seed=6)
+    for cls in (sbi.NPE, sbi.NRE):
+        est = cls(prior, hidden_features=16).append_simulations(theta, x)
+        est.train(calibration="conservative", calibration_samples=8, max_num_epochs=3, training_batch_size=50)
+        assert est.training_result["epochs"] == 3
+    with pytest.raises(hylo.OptionError, match="calibration"):
+        sbi.NPE(prior).append_simulations(theta, x).train(calibration="loose")
+    with pytest.raises(hylo.OptionError, match="unknown option 'calibration'"):
+        sbi.NLE(prior).append_simulations(theta, x).train(calibration="conservative")
