@@ -314,7 +314,7 @@ int main(void) {
             EXPECT_OK(hylo_tmnre_save(tm, "tmnre.safetensors"));
             hylo_tmnre_free(tm);
             tm = NULL;
-            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_tmnre_load("nre_posterior.safetensors", &tm));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_tmnre_load("good.safetensors", &tm));
             EXPECT_OK(hylo_tmnre_load("tmnre.safetensors", &tm));
             hylo_tmnre_free(tm);
             hylo_tmnre_free(NULL);
