@@ -370,7 +370,8 @@ hylo_status hylo_npe_append_simulations(hylo_npe *npe, const double *theta, cons
  * "calibrated" or "conservative" adds a differentiable expected-coverage penalty to the loss —
  * for each training pair the posterior mass denser than its theta is estimated from
  * "calibration_samples" (16) draws (NPE: of the posterior; NRE: the batch's other theta weighted by
- * the ratio), with the comparison relaxed by a sigmoid of "calibration_temperature" (0.5) nats;
+ * the ratio) for the first "calibration_pairs" (64) pairs of each batch, with the comparison
+ * relaxed by a sigmoid of "calibration_temperature" (0.5) nats;
  * the sorted masses are pulled to the uniform quantiles (conservative: only where coverage falls
  * short), weighted by "calibration_strength" (20). Flows only (not mdn), prior simulations only.
  * Progress: stage "train", once per epoch, with the validation loss; cancelling keeps the best

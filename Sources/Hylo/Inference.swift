@@ -48,10 +48,11 @@ enum InferenceABI {
         let target = try o.choice("calibration", default: "none", from: ["none"] + CoverageRegularizer.Target.allCases.map(\.rawValue))
         let strength = try o.double("calibration_strength", default: 20, in: 0...1e6)
         let samples = try o.int("calibration_samples", default: 16, in: 1...4096)
+        let pairs = try o.int("calibration_pairs", default: 64, in: 2...1 << 20)
         let temperature = try o.double("calibration_temperature", default: 0.5, in: 0...1e6, excludingLower: true)
         guard let t = CoverageRegularizer.Target(rawValue: target) else { return nil }
         var r = CoverageRegularizer(t)
-        (r.strength, r.samples, r.temperature) = (strength, samples, temperature)
+        (r.strength, r.samples, r.pairs, r.temperature) = (strength, samples, pairs, temperature)
         return r
     }
 

@@ -17,10 +17,14 @@ extension SBITask {
     public func simulations(_ n: Int, seed: UInt64, workers: Int = 1) throws -> (theta: Tensor, x: Tensor) {
         var rng = Philox(seed: seed, stream: 0x7461_736b)
         let theta = prior.sample(n, rng: &rng)
-        let outcome = try runSimulations(theta: theta, outputs: dataDimension, workers: workers, seed: seed) { _, th, x, rng in
+        return (theta, try simulate(theta, seed: seed, workers: workers))
+    }
+
+    /// x for given θ (`[n, d]`, e.g. drawn from a posterior); failed simulations give rows of NaN.
+    public func simulate(_ theta: Tensor, seed: UInt64, workers: Int = 1) throws -> Tensor {
+        try runSimulations(theta: theta, outputs: dataDimension, workers: workers, seed: seed) { _, th, x, rng in
             self.simulate(th, x, rng: &rng)
-        }
-        return (theta, outcome.x)
+        }.x
     }
 }
 

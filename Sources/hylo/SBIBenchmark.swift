@@ -7,40 +7,56 @@ import HyloTasks
 /// The Hylo side of `benchmarks/run sbi`: for one sbibm task, simulate `budget` pairs, train NPE
 /// (or NLE or NRE-B, whose posteriors are sampled by sbi's default MCMC: slice sampling over 20
 /// chains), draw as many samples as there are reference samples for `observations` of 1…5 and
-/// compute C2ST against them. Prints one line per observation and one with the timings. With an output
-/// directory, also writes the simulations (`theta.csv`, `x.csv`, for the anchor to train on the
-/// same data) and the samples (`hylo_obs<k>.csv`).
-func runSBIBenchmark(task name: String, method: String, budget: Int, epochs: Int?, estimator: FlowConfiguration.Kind, unboundedTheta: Bool,
-                     observations: Int, sbibmRoot: String, outputDirectory: String?) {
+/// compute C2ST against them. The sequential methods (`snpe`, `snle`, `snre`) follow sbibm's
+/// protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
+/// from the prior and each later one from the current posterior at that observation (SNPE-C with
+/// the atomic loss). Prints one line per observation and one with the timings. With an output
+/// directory (amortized methods only), also writes the simulations (`theta.csv`, `x.csv`, for the
+/// anchor to train on the same data) and the samples (`hylo_obs<k>.csv`).
+func runSBIBenchmark(task name: String, method: String, budget: Int, rounds: Int, epochs: Int?, estimator: FlowConfiguration.Kind,
+                     unboundedTheta: Bool, observations: Int, sbibmRoot: String, outputDirectory: String?) {
     guard let task = makeTask(name) else {
         print("unknown task \(name); built in: \(builtInTaskNames.joined(separator: ", "))")
         exit(2)
     }
+    let sequential = ["snpe", "snle", "snre"].contains(method)
+    guard sequential || ["npe", "nle", "nre"].contains(method) else {
+        print("unknown method \(method); use npe, nle, nre, snpe, snle or snre")
+        exit(2)
+    }
     do {
-        let (theta, x) = try task.simulations(budget, seed: 0, workers: 2)
-        if let dir = outputDirectory {
-            try writeCSV(theta, to: "\(dir)/theta.csv")
-            try writeCSV(x, to: "\(dir)/x.csv")
-        }
         var configuration = FlowConfiguration(estimator)
         configuration.unboundedTheta = unboundedTheta
-        let inference: NeuralInference
-        switch method {
-        case "nle": inference = NLE(prior: task.prior, configuration: configuration)
-        case "nre": inference = try NRE(prior: task.prior)
-        default: inference = NPE(prior: task.prior, configuration: configuration)
-        }
-        try inference.appendSimulations(theta: theta, x: x)
         var training = NPE.defaultTraining
         if let epochs { training.maxEpochs = epochs; training.patience = Int.max / 2 }
-        let t0 = now()
-        let result = try inference.train(training) { _ in true }
-        let trainSeconds = now() - t0
-        let posterior = try inference.buildPosterior()
-        var sampleSeconds = 0.0
+        let kind = sequential ? String(method.dropFirst()) : method
+        var trainSeconds = 0.0, sampleSeconds = 0.0, epochsRun = 0
+        var amortized: Posterior?
+        if !sequential {
+            let (theta, x) = try task.simulations(budget, seed: 0, workers: 2)
+            if let dir = outputDirectory {
+                try writeCSV(theta, to: "\(dir)/theta.csv")
+                try writeCSV(x, to: "\(dir)/x.csv")
+            }
+            let inference = try makeInference(kind, prior: task.prior, configuration: configuration)
+            try inference.appendSimulations(theta: theta, x: x)
+            let t0 = now()
+            epochsRun = try inference.train(training) { _ in true }.epochs
+            trainSeconds = now() - t0
+            amortized = try inference.buildPosterior()
+        }
         var scores: [Double] = []
         for k in 1...observations {
             let (xo, reference) = try sbibmReference(root: sbibmRoot, task: name, observation: k)
+            let posterior: Posterior
+            if let amortized { posterior = amortized } else {
+                let t0 = now()
+                let trained = try trainSequentially(task, kind: kind, configuration: configuration, training: training, budget: budget,
+                                                    rounds: rounds, observation: xo, seed: UInt64(k))
+                trainSeconds += now() - t0
+                epochsRun += trained.epochs
+                posterior = trained.posterior
+            }
             var rng = Philox(seed: UInt64(k))
             let t1 = now()
             let (samples, _) = posterior.sample(reference.shape[0], x: xo, rng: &rng)
@@ -50,11 +66,47 @@ func runSBIBenchmark(task name: String, method: String, budget: Int, epochs: Int
             scores.append(score)
             print("hylo task=\(name) obs=\(k) c2st=\(score)")
         }
-        print("hylo task=\(name) method=\(method) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(result.epochs) c2st_mean=\(scores.reduce(0, +) / Double(observations))")
+        print("hylo task=\(name) method=\(method) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(epochsRun) c2st_mean=\(scores.reduce(0, +) / Double(observations))")
     } catch {
         print("error: \(error)")
         exit(1)
     }
+}
+
+/// NPE or NLE with the flow `configuration`, or NRE-B (10 atoms, residual classifier).
+func makeInference(_ kind: String, prior: Prior, configuration: FlowConfiguration) throws -> NeuralInference {
+    switch kind {
+    case "nle": return NLE(prior: prior, configuration: configuration)
+    case "nre": return try NRE(prior: prior)
+    default: return NPE(prior: prior, configuration: configuration)
+    }
+}
+
+/// sbibm's sequential protocol for one observation: `rounds` rounds of budget / rounds simulations,
+/// the first from the prior, each later one from the current posterior at `observation`; the
+/// estimator is retrained on everything simulated so far after each round (NPE's later rounds with
+/// the atomic loss of SNPE-C, which corrects for the proposal; NLE's likelihood and NRE-B's ratio
+/// need no correction).
+func trainSequentially(_ task: SBITask, kind: String, configuration: FlowConfiguration, training: TrainingConfiguration, budget: Int,
+                       rounds: Int, observation: Tensor, seed: UInt64) throws -> (posterior: Posterior, epochs: Int) {
+    let inference = try makeInference(kind, prior: task.prior, configuration: configuration)
+    let perRound = budget / rounds
+    var posterior: Posterior?
+    var epochs = 0
+    for round in 0..<rounds {
+        let roundSeed = seed &* 1_000_003 &+ UInt64(round)
+        var rng = Philox(seed: roundSeed, stream: 0x726f_756e64)
+        let theta = posterior.map { $0.sample(perRound, x: observation, rng: &rng).samples } ?? task.prior.sample(perRound, rng: &rng)
+        let x = try task.simulate(theta, seed: roundSeed, workers: 2)
+        if round > 0, let npe = inference as? NPE {
+            try npe.appendProposalSimulations(theta: theta, x: x)
+        } else {
+            try inference.appendSimulations(theta: theta, x: x)
+        }
+        epochs += try inference.train(training) { _ in true }.epochs
+        posterior = try inference.buildPosterior()
+    }
+    return (posterior!, epochs)
 }
 
 /// Writes a matrix as headerless CSV with round-trip precision.

@@ -13,10 +13,12 @@ func usage() -> Never {
       version              print the version
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
       bench ode [repeats]  time UDE gradients through Dopri5 (the Hylo side of benchmarks/run ode)
-      bench sbi TASK SBIBM_DIR [--method npe|nle|nre] [--budget N] [--epochs E] [--estimator maf|nsf|mdn]
-                           [--unbounded true|false] [--observations K] [--out DIR]
-                           NPE, NLE or NRE-B on an sbibm task, C2ST against the reference
+      bench sbi TASK SBIBM_DIR [--method npe|nle|nre|snpe|snle|snre] [--budget N] [--rounds R] [--epochs E]
+                           [--estimator maf|nsf|mdn] [--unbounded true|false] [--observations K] [--out DIR]
+                           NPE, NLE or NRE-B (or sbibm's 10 sequential rounds) on an sbibm task, C2ST against the reference
                            (benchmarks/run sbi and sbi-mcmc)
+      bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--only npe,ensemble,calibrated,conservative]
+                           expected coverage of NPE, an ensemble and coverage-regularized NPEs (benchmarks/run sbi-coverage)
       bench pinn [iterations]
                            time a Burgers PINN's Adam iteration (the Hylo side of benchmarks/run pinn)
       bench burgers [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W] [--hard true]
@@ -53,11 +55,13 @@ case "bench" where arguments.count >= 2 && arguments[1] == "ode":
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
     let options = flagOptions(from: 4)
     runSBIBenchmark(task: arguments[2], method: options["--method"] ?? "npe", budget: Int(options["--budget"] ?? "") ?? 10_000,
-                    epochs: Int(options["--epochs"] ?? ""),
+                    rounds: max(Int(options["--rounds"] ?? "") ?? 10, 1), epochs: Int(options["--epochs"] ?? ""),
                     estimator: FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf,
                     unboundedTheta: options["--unbounded"] == "true",
                     observations: min(max(Int(options["--observations"] ?? "") ?? 5, 1), 5),
                     sbibmRoot: arguments[3], outputDirectory: options["--out"])
+case "bench" where arguments.count >= 3 && arguments[1] == "coverage":
+    runCoverageBenchmark(task: arguments[2], options: flagOptions(from: 3))
 case "bench" where arguments.count >= 2 && arguments[1] == "pinn":
     runPINNBenchmark(iterations: arguments.count > 2 ? Int(arguments[2]) ?? 30 : 30)
 case "bench" where arguments.count >= 2 && arguments[1] == "burgers":

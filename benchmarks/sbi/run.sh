@@ -6,28 +6,53 @@
 # NRE posteriors are sampled by each side's default MCMC (slice sampling, 20 chains, 200 warm-up steps,
 # SIR initialisation); both scored by sbibm's C2ST against the reference samples of observations
 # 1…OBSERVATIONS (default 5).
-# Usage: [METHOD=npe] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] benchmarks/run sbi [TASK …]
-#        (default tasks: two_moons gaussian_linear slcp bernoulli_glm sir)
+#
+# ANCHOR=sbibm (the default for METHOD = snpe | snle | snre): Hylo alone, trained to convergence
+# (sequential methods: sbibm's 10 rounds of 1,000 simulations per observation), scored by Hylo's C2ST
+# (sbibm's protocol) and compared with sbibm's published C2ST for the same method, budget and
+# observations (sbibm_c2st_10k.csv).
+#
+# METHOD=coverage: expected coverage of NPE, an ensemble of 5 NPEs and NPEs trained with the
+# differentiable-coverage regularizer (conservative and calibrated) on 10,000 simulations of each
+# TASK, measured on 1,000 fresh simulations (benchmarks/RESULTS.md explains the columns).
+#
+# Usage: [METHOD=npe] [ANCHOR=sbi|sbibm] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] benchmarks/run sbi [TASK …]
+#        (default tasks: two_moons gaussian_linear slcp bernoulli_glm sir; coverage: slcp)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(dirname "$(dirname "$here")")"
 sbibm="${SBIBM_DIR:-$root/../shared/sbibm}"
 epochs="${EPOCHS:-100}"
 method="${METHOD:-npe}"
-if [ "$method" = npe ]; then estimator="${ESTIMATOR:-nsf}"; else estimator="${ESTIMATOR:-maf}"; fi
+case "$method" in snpe|snle|snre) anchor="${ANCHOR:-sbibm}" ;; *) anchor="${ANCHOR:-sbi}" ;; esac
+case "$method" in npe|snpe) estimator="${ESTIMATOR:-nsf}" ;; *) estimator="${ESTIMATOR:-maf}" ;; esac
 observations="${OBSERVATIONS:-5}"
-tasks=("$@"); [ ${#tasks[@]} -gt 0 ] || tasks=(two_moons gaussian_linear slcp bernoulli_glm sir)
+tasks=("$@")
+if [ "$method" = coverage ]; then
+  [ ${#tasks[@]} -gt 0 ] || tasks=(slcp)
+  for task in "${tasks[@]}"; do
+    "$HYLO_CLI" bench coverage "$task" | sed 's/^coverage /RESULT coverage /'
+  done
+  exit 0
+fi
+[ ${#tasks[@]} -gt 0 ] || tasks=(two_moons gaussian_linear slcp bernoulli_glm sir)
 results=()
 for task in "${tasks[@]}"; do
   work="$(mktemp -d)"
-  "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --epochs "$epochs" --estimator "$estimator" --out "$work" > "$work/hylo.log"
-  cat "$work/hylo.log"
-  line=$(grep "train_s=" "$work/hylo.log")
-  train_s=$(echo "$line" | sed -E 's/.*train_s=([0-9.e-]+).*/\1/')
-  sample_s=$(echo "$line" | sed -E 's/.*sample_s=([0-9.e-]+).*/\1/')
-  "$PYTHON" "$here/bench_sbi.py" "$task" "$work" "$sbibm" "$train_s" "$sample_s" "$epochs" 50 5 "$estimator" "$method" "$observations" \
-    > "$work/sbi.log" 2> "$work/sbi.err" || { cat "$work/sbi.err"; exit 1; }
-  cat "$work/sbi.log"
-  results+=("$(grep '^RESULT' "$work/sbi.log")")
+  if [ "$anchor" = sbibm ]; then
+    "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --estimator "$estimator" > "$work/hylo.log"
+    cat "$work/hylo.log"
+    results+=("$("$PYTHON" "$here/published.py" "$work/hylo.log" "$here/sbibm_c2st_10k.csv")")
+  else
+    "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --epochs "$epochs" --estimator "$estimator" --out "$work" > "$work/hylo.log"
+    cat "$work/hylo.log"
+    line=$(grep "train_s=" "$work/hylo.log")
+    train_s=$(echo "$line" | sed -E 's/.*train_s=([0-9.e-]+).*/\1/')
+    sample_s=$(echo "$line" | sed -E 's/.*sample_s=([0-9.e-]+).*/\1/')
+    "$PYTHON" "$here/bench_sbi.py" "$task" "$work" "$sbibm" "$train_s" "$sample_s" "$epochs" 50 5 "$estimator" "$method" "$observations" \
+      > "$work/sbi.log" 2> "$work/sbi.err" || { cat "$work/sbi.err"; exit 1; }
+    cat "$work/sbi.log"
+    results+=("$(grep '^RESULT' "$work/sbi.log")")
+  fi
   rm -rf "$work"
 done
 printf '%s\n' "${results[@]}"

@@ -126,18 +126,19 @@ func trainByMaximumLikelihood(_ flow: ConditionalFlow, target: Tensor, context: 
     return result
 }
 
-/// Maximum likelihood plus the coverage penalty, αᵢ from L draws of q(· | xᵢ) per pair.
+/// Maximum likelihood plus the coverage penalty, αᵢ from L draws of q(· | xᵢ) for the batch's first pairs.
 func trainWithCoverage(_ flow: ConditionalFlow, _ regularizer: CoverageRegularizer, theta: Tensor, x: Tensor,
                        settings: TrainingConfiguration, progress: (EpochReport) -> Bool) throws -> TrainingResult {
     var rng = Philox(seed: settings.seed, stream: 0x6361_6c69)
     let result = HyloNN.train(flow.parameters, count: theta.shape[0], configuration: settings,
                               optimizer: Adam(learningRate: settings.learningRate), loss: { batch in
-        let (b, l) = (batch.count, regularizer.samples)
+        let (m, l) = (Swift.min(batch.count, regularizer.pairs), regularizer.samples)
         let context = x.selectRows(batch)
         let logq = flow.logProb(theta.selectRows(batch), context: context)
-        let repeated = context.selectRows((0..<b).flatMap { repeatElement($0, count: l) })
+        let repeated = context.selectRows((0..<m).flatMap { repeatElement($0, count: l) })
         let draws = flow.sampleRows(context: repeated, rng: &rng)
-        let alpha = regularizer.levels(draws: flow.logProb(draws, context: repeated).reshaped([b, l]), pairs: logq)
+        let logqDraws = flow.logProb(draws, context: repeated).reshaped([m, l])
+        let alpha = regularizer.levels(draws: logqDraws, pairs: logq.slice(axis: 0, start: 0, end: m), scoreFunction: true)
         return -logq.mean() + regularizer.penalty(alpha)
     }, progress: progress)
     if result.reason == .nonFinite {

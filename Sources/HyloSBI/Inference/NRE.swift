@@ -90,7 +90,9 @@ public final class NRE {
             let (t, xb) = (theta.selectRows(batch), x.selectRows(batch))
             let base = ratioLoss(loss, classifier: classifier, theta: t, x: xb, rng: &rng)
             guard let regularizer, batch.count > 1 else { return base }
-            return base + ratioCoveragePenalty(regularizer, classifier: classifier, prior: parameterPrior, theta: t, x: xb, rng: &rng)
+            let pairs = Array(0..<Swift.min(batch.count, regularizer.pairs))
+            return base + ratioCoveragePenalty(regularizer, classifier: classifier, prior: parameterPrior,
+                                               theta: t.selectRows(pairs), x: xb.selectRows(pairs), rng: &rng)
         }, progress: progress)
         lastTraining = result
         if result.reason == .nonFinite {
