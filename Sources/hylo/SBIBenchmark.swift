@@ -10,11 +10,23 @@ import HyloTasks
 /// compute C2ST against them. The sequential methods (`snpe`, `snle`, `snre`) follow sbibm's
 /// protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
 /// from the prior and each later one from the current posterior at that observation (SNPE-C with
-/// the atomic loss). Prints one line per observation and one with the timings. With an output
+/// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
+/// (sbi's defaults otherwise: 20, 1, 200). Prints one line per observation and one with the timings. With an output
 /// directory (amortized methods only), also writes the simulations (`theta.csv`, `x.csv`, for the
 /// anchor to train on the same data) and the samples (`hylo_obs<k>.csv`).
-func runSBIBenchmark(task name: String, method: String, budget: Int, rounds: Int, epochs: Int?, estimator: FlowConfiguration.Kind,
-                     unboundedTheta: Bool, observations: Int, sbibmRoot: String, outputDirectory: String?) {
+func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {
+    let method = options["--method"] ?? "npe"
+    let budget = Int(options["--budget"] ?? "") ?? 10_000
+    let rounds = max(Int(options["--rounds"] ?? "") ?? 10, 1)
+    let epochs = Int(options["--epochs"] ?? "")
+    let estimator = FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf
+    let unboundedTheta = options["--unbounded"] == "true"
+    let observations = min(max(Int(options["--observations"] ?? "") ?? 5, 1), 5)
+    let outputDirectory = options["--out"]
+    var sampling = SamplingSettings()
+    sampling.mcmc.chains = Int(options["--chains"] ?? "") ?? sampling.mcmc.chains
+    sampling.mcmc.thin = Int(options["--thin"] ?? "") ?? sampling.mcmc.thin
+    sampling.mcmc.warmup = Int(options["--warmup"] ?? "") ?? sampling.mcmc.warmup
     guard let task = makeTask(name) else {
         print("unknown task \(name); built in: \(builtInTaskNames.joined(separator: ", "))")
         exit(2)
@@ -52,14 +64,14 @@ func runSBIBenchmark(task name: String, method: String, budget: Int, rounds: Int
             if let amortized { posterior = amortized } else {
                 let t0 = now()
                 let trained = try trainSequentially(task, kind: kind, configuration: configuration, training: training, budget: budget,
-                                                    rounds: rounds, observation: xo, seed: UInt64(k))
+                                                    rounds: rounds, observation: xo, sampling: sampling, seed: UInt64(k))
                 trainSeconds += now() - t0
                 epochsRun += trained.epochs
                 posterior = trained.posterior
             }
             var rng = Philox(seed: UInt64(k))
             let t1 = now()
-            let (samples, _) = posterior.sample(reference.shape[0], x: xo, rng: &rng)
+            let (samples, _) = try posterior.sample(reference.shape[0], x: xo, settings: sampling, rng: &rng) { _, _ in true }
             sampleSeconds += now() - t1
             if let dir = outputDirectory { try writeCSV(samples, to: "\(dir)/hylo_obs\(k).csv") }
             let score = c2st(reference: reference, samples: samples)
@@ -88,7 +100,7 @@ func makeInference(_ kind: String, prior: Prior, configuration: FlowConfiguratio
 /// the atomic loss of SNPE-C, which corrects for the proposal; NLE's likelihood and NRE-B's ratio
 /// need no correction).
 func trainSequentially(_ task: SBITask, kind: String, configuration: FlowConfiguration, training: TrainingConfiguration, budget: Int,
-                       rounds: Int, observation: Tensor, seed: UInt64) throws -> (posterior: Posterior, epochs: Int) {
+                       rounds: Int, observation: Tensor, sampling: SamplingSettings, seed: UInt64) throws -> (posterior: Posterior, epochs: Int) {
     let inference = try makeInference(kind, prior: task.prior, configuration: configuration)
     let perRound = budget / rounds
     var posterior: Posterior?
@@ -96,7 +108,8 @@ func trainSequentially(_ task: SBITask, kind: String, configuration: FlowConfigu
     for round in 0..<rounds {
         let roundSeed = seed &* 1_000_003 &+ UInt64(round)
         var rng = Philox(seed: roundSeed, stream: 0x726f_756e64)
-        let theta = posterior.map { $0.sample(perRound, x: observation, rng: &rng).samples } ?? task.prior.sample(perRound, rng: &rng)
+        let theta = try posterior.map { try $0.sample(perRound, x: observation, settings: sampling, rng: &rng) { _, _ in true }.samples }
+            ?? task.prior.sample(perRound, rng: &rng)
         let x = try task.simulate(theta, seed: roundSeed, workers: 2)
         if round > 0, let npe = inference as? NPE {
             try npe.appendProposalSimulations(theta: theta, x: x)

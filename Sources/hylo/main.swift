@@ -15,6 +15,7 @@ func usage() -> Never {
       bench ode [repeats]  time UDE gradients through Dopri5 (the Hylo side of benchmarks/run ode)
       bench sbi TASK SBIBM_DIR [--method npe|nle|nre|snpe|snle|snre] [--budget N] [--rounds R] [--epochs E]
                            [--estimator maf|nsf|mdn] [--unbounded true|false] [--observations K] [--out DIR]
+                           [--chains C] [--thin T] [--warmup W]
                            NPE, NLE or NRE-B (or sbibm's 10 sequential rounds) on an sbibm task, C2ST against the reference
                            (benchmarks/run sbi and sbi-mcmc)
       bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--only npe,ensemble,calibrated,conservative]
@@ -53,13 +54,7 @@ case "bench" where arguments.count >= 2 && arguments[1] == "engine":
 case "bench" where arguments.count >= 2 && arguments[1] == "ode":
     runODEBenchmark(repeats: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
-    let options = flagOptions(from: 4)
-    runSBIBenchmark(task: arguments[2], method: options["--method"] ?? "npe", budget: Int(options["--budget"] ?? "") ?? 10_000,
-                    rounds: max(Int(options["--rounds"] ?? "") ?? 10, 1), epochs: Int(options["--epochs"] ?? ""),
-                    estimator: FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf,
-                    unboundedTheta: options["--unbounded"] == "true",
-                    observations: min(max(Int(options["--observations"] ?? "") ?? 5, 1), 5),
-                    sbibmRoot: arguments[3], outputDirectory: options["--out"])
+    runSBIBenchmark(task: arguments[2], sbibmRoot: arguments[3], options: flagOptions(from: 4))
 case "bench" where arguments.count >= 3 && arguments[1] == "coverage":
     runCoverageBenchmark(task: arguments[2], options: flagOptions(from: 3))
 case "bench" where arguments.count >= 2 && arguments[1] == "pinn":
