@@ -4,9 +4,10 @@ import HyloNN
 import HyloSBI
 import HyloTasks
 
-/// The Hylo side of `benchmarks/run sbi-coverage`: on one task, trains on `budget` simulations an NPE
-/// (MAF, sbi's defaults), an ensemble of `members` NPEs differing only in their seeds, and NPEs with
-/// the differentiable-coverage regularizer asking for calibrated and for conservative posteriors;
+/// `benchmarks/run sbi` with METHOD=coverage: on one task, trains on `budget` simulations an NPE
+/// (`--estimator`, MAF by default, with sbi's training defaults), an ensemble of `members` NPEs differing only in their seeds, and NPEs with
+/// the differentiable-coverage regularizer asking for calibrated and for conservative posteriors
+/// (`--strength`, 20 by default);
 /// then measures each one's expected coverage of highest-density regions on `tests` fresh
 /// simulations (`samples` posterior draws each). Prints one line per estimator with the curve at
 /// levels 0.05, 0.1, …, 0.95 and the largest shortfall below the diagonal beyond Monte-Carlo error
@@ -21,14 +22,17 @@ func runCoverageBenchmark(task name: String, options: [String: String]) {
     let tests = Int(options["--tests"] ?? "") ?? 1000
     let samples = Int(options["--samples"] ?? "") ?? 1000
     let members = Int(options["--members"] ?? "") ?? 5
+    let strength = Double(options["--strength"] ?? "")
+    let estimatorKind = FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf
     let only = options["--only"].map { Set($0.split(separator: ",").map(String.init)) }
     let levels = (1...19).map { Double($0) / 20 }
     do {
         let (theta, x) = try task.simulations(budget, seed: 0, workers: 2)
         let (testTheta, testX) = try task.simulations(tests, seed: 7_777, workers: 2)
         func trainNPE(seed: UInt64, regularizer: CoverageRegularizer? = nil) throws -> (Posterior, Double) {
-            let npe = NPE(prior: task.prior, configuration: FlowConfiguration(.maf))
+            let npe = NPE(prior: task.prior, configuration: FlowConfiguration(estimatorKind))
             npe.coverageRegularizer = regularizer
+            if let strength { npe.coverageRegularizer?.strength = strength }
             try npe.appendSimulations(theta: theta, x: x)
             var training = NPE.defaultTraining
             training.seed = seed

@@ -11,9 +11,10 @@ import HyloTasks
 /// protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
 /// from the prior and each later one from the current posterior at that observation (SNPE-C with
 /// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
-/// (sbi's defaults otherwise: 20, 1, 200). Prints one line per observation and one with the timings. With an output
-/// directory (amortized methods only), also writes the simulations (`theta.csv`, `x.csv`, for the
-/// anchor to train on the same data) and the samples (`hylo_obs<k>.csv`).
+/// (sbi's defaults otherwise: 20, 1, 200). Prints one line per observation and one with the
+/// timings. With an output directory (amortized methods only), also writes the simulations
+/// (`theta.csv`, `x.csv`, for the anchor to train on the same data) and the samples
+/// (`hylo_obs<k>.csv`).
 func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {
     let method = options["--method"] ?? "npe"
     let budget = Int(options["--budget"] ?? "") ?? 10_000
@@ -27,6 +28,9 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
     sampling.mcmc.chains = Int(options["--chains"] ?? "") ?? sampling.mcmc.chains
     sampling.mcmc.thin = Int(options["--thin"] ?? "") ?? sampling.mcmc.thin
     sampling.mcmc.warmup = Int(options["--warmup"] ?? "") ?? sampling.mcmc.warmup
+    if !method.hasSuffix("npe") && ["--chains", "--thin", "--warmup"].contains(where: { options[$0] != nil }) {
+        sampling.method = .mcmc  // otherwise the posterior's own MCMC settings apply
+    }
     guard let task = makeTask(name) else {
         print("unknown task \(name); built in: \(builtInTaskNames.joined(separator: ", "))")
         exit(2)

@@ -5,6 +5,8 @@ import HyloNN
 import HyloSBI
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+// Line-buffered output, so that long benchmarks written to a file show each result as it comes.
+setvbuf(stdout, nil, _IOLBF, 0)
 
 func usage() -> Never {
     print("""
@@ -18,7 +20,8 @@ func usage() -> Never {
                            [--chains C] [--thin T] [--warmup W]
                            NPE, NLE or NRE-B (or sbibm's 10 sequential rounds) on an sbibm task, C2ST against the reference
                            (benchmarks/run sbi and sbi-mcmc)
-      bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--only npe,ensemble,calibrated,conservative]
+      bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--estimator maf|nsf] [--strength S]
+                           [--only npe,ensemble,calibrated,conservative]
                            expected coverage of NPE, an ensemble and coverage-regularized NPEs (benchmarks/run sbi-coverage)
       bench pinn [iterations]
                            time a Burgers PINN's Adam iteration (the Hylo side of benchmarks/run pinn)
