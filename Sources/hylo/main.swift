@@ -20,7 +20,7 @@ func usage() -> Never {
                            [--chains C] [--thin T] [--warmup W]
                            NPE, NLE or NRE-B (or sbibm's 10 sequential rounds) on an sbibm task, C2ST against the reference
                            (benchmarks/run sbi and sbi-mcmc)
-      bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--estimator maf|nsf] [--strength S]
+      bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--estimator maf|nsf] [--strength S] [--pairs P] [--draws L]
                            [--only npe,ensemble,calibrated,conservative]
                            expected coverage of NPE, an ensemble and coverage-regularized NPEs (benchmarks/run sbi-coverage)
       bench pinn [iterations]
