@@ -345,6 +345,7 @@ int main(void) {
             const double bad_weights[2] = {1, -1};
             hylo_posterior *ens = NULL;
             const char *kind = NULL;
+            double draws[8]; /* 4 samples × dim_theta 2 */
             EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_ensemble_create(NULL, 2, NULL, &ens));
             EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_posterior_ensemble_create(members, 0, NULL, &ens));
             EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_posterior_ensemble_create(members, 2, NULL, &ens));
@@ -357,8 +358,8 @@ int main(void) {
             EXPECT_OK(hylo_posterior_ensemble_create(members, 2, NULL, &ens));
             EXPECT_OK(hylo_posterior_method(ens, &kind));
             EXPECT(strcmp(kind, "ensemble") == 0);
-            EXPECT_OK(hylo_posterior_sample(ens, xs, 2, 4, 0, NULL, lp, NULL, NULL));
-            EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_sample(ens, xs, 3, 4, 0, NULL, lp, NULL, NULL));
+            EXPECT_OK(hylo_posterior_sample(ens, xs, 2, 4, 0, NULL, draws, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_posterior_sample(ens, xs, 3, 4, 0, NULL, draws, NULL, NULL));
             hylo_posterior_free(ens);
         }
         {
