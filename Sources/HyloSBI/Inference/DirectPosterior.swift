@@ -44,29 +44,9 @@ public final class DirectPosterior: Posterior {
     /// Up to `n` samples for observation x (`[c]` or `[1, c]`), drawing at most `maxProposals`
     /// candidates (default: max(100 n, 10⁵)).
     public func sample(_ n: Int, x: Tensor, rng: inout Philox, maxProposals: Int?) -> (samples: Tensor, report: SamplingReport) {
-        let budget = maxProposals ?? Swift.max(100 * n, 100_000)
-        let d = prior.dimension
-        var kept: [Double] = []
-        kept.reserveCapacity(n * d)
-        var (accepted, proposed, inside) = (0, 0, 0)
-        while accepted < n && proposed < budget {
-            // Size the batch by the acceptance seen so far (at least 1 %), so one batch usually suffices.
-            let rate = proposed == 0 ? 1 : Swift.max(Double(inside) / Double(proposed), 0.01)
-            let wanted = Int((Double(n - accepted) / rate * 1.1).rounded(.up))
-            let m = Swift.min(batchSize, budget - proposed, Swift.max(wanted, 16))
-            let draws = estimator.sample(m, context: x, rng: &rng)
-            proposed += m
-            for (i, ok) in prior.contains(draws).enumerated() where ok {
-                inside += 1
-                if accepted < n {
-                    kept.append(contentsOf: draws.scalars[(i * d)..<((i + 1) * d)])
-                    accepted += 1
-                }
-            }
-        }
-        let report = SamplingReport(status: accepted == n ? .complete : .budgetExhausted, accepted: accepted, proposed: proposed,
-                                    acceptanceRate: proposed == 0 ? 0 : Double(inside) / Double(proposed))
-        return (Tensor(shape: [accepted, d], scalars: kept), report)
+        rejectionSample(n, dimension: prior.dimension, budget: maxProposals ?? Swift.max(100 * n, 100_000),
+                        batch: (minimum: 16, maximum: batchSize), minimumRate: 0.01,
+                        propose: { estimator.sample($0, context: x, rng: &rng) }, accept: { prior.contains($0) })
     }
 
     /// The fraction of q(· | x) inside the prior's support, from `draws` samples.

@@ -38,25 +38,9 @@ public struct TruncatedPrior {
     /// Up to n prior draws inside the region, proposing at most `maxProposals` prior draws
     /// (default max(100 n, 10⁶)); the report's acceptance rate estimates the region's prior mass.
     public func sample(_ n: Int, maxProposals: Int? = nil, rng: inout Philox) -> (samples: Tensor, report: SamplingReport) {
-        let budget = maxProposals ?? Swift.max(100 * n, 1_000_000)
-        let prior = posterior.prior, d = prior.dimension
-        var kept: [Double] = []
-        var (accepted, proposed, inside) = (0, 0, 0)
-        while accepted < n && proposed < budget {
-            let rate = proposed == 0 ? 1 : Swift.max(Double(inside) / Double(proposed), 0.001)
-            let m = Swift.min(budget - proposed, 100_000, Swift.max(Int((Double(n - accepted) / rate * 1.1).rounded(.up)), 64))
-            let draws = prior.sample(m, rng: &rng)
-            proposed += m
-            for (i, ok) in contains(draws).enumerated() where ok {
-                inside += 1
-                if accepted < n {
-                    kept.append(contentsOf: draws.scalars[(i * d)..<((i + 1) * d)])
-                    accepted += 1
-                }
-            }
-        }
-        let report = SamplingReport(status: accepted == n ? .complete : .budgetExhausted, accepted: accepted, proposed: proposed,
-                                    acceptanceRate: proposed == 0 ? 0 : Double(inside) / Double(proposed))
-        return (Tensor(shape: [accepted, d], scalars: kept), report)
+        let prior = posterior.prior
+        return rejectionSample(n, dimension: prior.dimension, budget: maxProposals ?? Swift.max(100 * n, 1_000_000),
+                               batch: (minimum: 64, maximum: 100_000), minimumRate: 0.001,
+                               propose: { prior.sample($0, rng: &rng) }, accept: contains)
     }
 }
