@@ -3,6 +3,7 @@
 !> and the misspecification check on its simulations.
 program abc_fortran
   use hylo
+  use test_checks
   use gaussian_linear_simulator
   use, intrinsic :: iso_c_binding
   implicit none
@@ -11,7 +12,6 @@ program abc_fortran
   real(c_double) :: mean(2) = 0, cov(2, 2), x_o(2), epsilon, mu(2), var(2), s(2, m), sims(2, m), p_value, mmd
   real(c_double), allocatable :: theta(:, :), weights(:), distances(:), epsilons(:)
   integer(c_size_t) :: n, d, simulations, invalid, populations
-  integer :: failures = 0, checks = 0
 
   cov = reshape([0.1d0, 0d0, 0d0, 0.1d0], [2, 2])
   x_o = [0.4d0, -0.2d0]
@@ -72,8 +72,7 @@ program abc_fortran
 
   call hylo_options_free(opts)
   call hylo_prior_free(prior)
-  print '(i0, a, i0, a)', checks - failures, " of ", checks, " checks passed"
-  if (failures > 0) error stop 1
+  call report()
 contains
   subroutine moments(samples, count)
     real(c_double), intent(in) :: samples(:, :)
@@ -82,13 +81,4 @@ contains
     var = sum((samples - spread(mu, 2, count))**2, dim=2) / count
   end subroutine
 
-  subroutine expect(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    checks = checks + 1
-    if (.not. cond) then
-      failures = failures + 1
-      print *, "FAILED: ", what, " (", hylo_error_message(), ")"
-    end if
-  end subroutine
 end program

@@ -19,6 +19,7 @@ end module
 
 program fortran_test
   use hylo
+  use test_checks
   use fortran_test_support
   use, intrinsic :: iso_c_binding
   implicit none
@@ -27,10 +28,9 @@ program fortran_test
   real(c_double) :: x(2, n), y(1, n), p(1, n), p2(1, n), best
   integer(c_int64_t) :: epochs
   integer(c_size_t) :: ni, no, np
-  integer :: i, failures, checks
+  integer :: i
   real(c_double) :: err
 
-  failures = 0; checks = 0
 
   call expect(hylo_version_number() == 100, "version number")
   call expect(hylo_f_string(hylo_version_string()) == "0.1.0", "version string")
@@ -75,17 +75,6 @@ program fortran_test
   call hylo_mlp_free(loaded)
   call hylo_mlp_free(mlp)
   call hylo_options_free(opts)
-  print '(i0, a, i0, a)', checks - failures, " passed, ", failures, " failed"
-  if (failures > 0) error stop 1
+  call report()
 
-contains
-  subroutine expect(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    checks = checks + 1
-    if (.not. cond) then
-      failures = failures + 1
-      print *, "FAILED: ", what, " (", hylo_error_message(), ")"
-    end if
-  end subroutine
 end program

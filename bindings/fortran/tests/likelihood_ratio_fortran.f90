@@ -4,6 +4,7 @@
 !> FMPE, and TMNRE's marginals.
 program likelihood_ratio_fortran
   use hylo
+  use test_checks
   use, intrinsic :: iso_c_binding
   implicit none
   integer, parameter :: n = 4000, m = 2000
@@ -13,7 +14,6 @@ program likelihood_ratio_fortran
   real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), noise(2, n), x(2, n), x_o(2), s(2, m), rate, mu(2), var(2)
   real(c_double) :: rhat(2), ess(2)
   integer(c_size_t) :: excluded, n_out
-  integer :: failures = 0, checks = 0
 
   cov = reshape([0.1d0, 0d0, 0d0, 0.1d0], [2, 2])
   x_o = [0.4d0, -0.2d0]
@@ -111,8 +111,7 @@ program likelihood_ratio_fortran
 
   call hylo_options_free(opts)
   call hylo_prior_free(prior)
-  print '(i0, a, i0, a)', checks - failures, " passed, ", failures, " failed"
-  if (failures > 0) error stop 1
+  call report()
 contains
   subroutine train_options()
     call expect(hylo_options_clear(opts) == HYLO_OK, "clear")
@@ -129,13 +128,4 @@ contains
     call expect(all(abs(var / 0.05d0 - 1) < 0.3d0), what // " posterior variance")
   end subroutine
 
-  subroutine expect(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    checks = checks + 1
-    if (.not. cond) then
-      failures = failures + 1
-      print *, "FAILED: ", what, " (", hylo_error_message(), ")"
-    end if
-  end subroutine
 end program

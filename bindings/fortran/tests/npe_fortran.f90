@@ -2,6 +2,7 @@
 !> theta ~ N(0, 0.1 I) in 2-D, whose posterior at x_o is N(x_o / 2, 0.05 I).
 program npe_fortran
   use hylo
+  use test_checks
   use gaussian_linear_simulator
   use, intrinsic :: iso_c_binding
   implicit none
@@ -9,7 +10,6 @@ program npe_fortran
   type(c_ptr) :: prior, opts, npe, posterior, loaded
   real(c_double) :: mean(2) = 0, cov(2, 2), theta(2, n), x(2, n), x_o(2), s(2, m), s2(2, m), rate, mu(2), var(2)
   integer(c_size_t) :: excluded, n_out
-  integer :: failures = 0, checks = 0
 
   cov = reshape([0.1d0, 0d0, 0d0, 0.1d0], [2, 2])
   x_o = [0.4d0, -0.2d0]
@@ -84,16 +84,5 @@ program npe_fortran
   call hylo_npe_free(npe)
   call hylo_options_free(opts)
   call hylo_prior_free(prior)
-  print '(i0, a, i0, a)', checks - failures, " passed, ", failures, " failed"
-  if (failures > 0) error stop 1
-contains
-  subroutine expect(cond, what)
-    logical, intent(in) :: cond
-    character(len=*), intent(in) :: what
-    checks = checks + 1
-    if (.not. cond) then
-      failures = failures + 1
-      print *, "FAILED: ", what, " (", hylo_error_message(), ")"
-    end if
-  end subroutine
+  call report()
 end program

@@ -44,6 +44,7 @@ end module
 
 program ode_fortran
   use hylo
+  use test_checks
   use oscillator
   use, intrinsic :: iso_c_binding
   implicit none
@@ -52,7 +53,7 @@ program ode_fortran
   real(c_double), target :: states(2, 3), sens(2, 2, 3), grad_p(2), value
   real(c_double) :: omega, exact, expected(2)
   integer(c_int64_t) :: stats(8)
-  integer :: k, j, failures = 0
+  integer :: k, j
 
   call expect(hylo_ode_create(2_c_size_t, 2_c_size_t, c_funloc(rhs), c_null_ptr, ode) == HYLO_OK, "create")
   call expect(hylo_options_create(opts) == HYLO_OK, "options")
@@ -83,11 +84,8 @@ program ode_fortran
 
   call hylo_options_free(opts)
   call hylo_ode_free(ode)
-  if (failures > 0) then
-    print *, failures, " checks failed"
-    error stop 1
-  end if
-  print *, "ode_fortran: all checks passed; gradient ", grad_p
+  call report()
+  print *, "ode_fortran: gradient ", grad_p
 contains
   subroutine hybrid_check()
     type(c_ptr) :: truth_ode, model, loaded
@@ -117,12 +115,4 @@ contains
     call hylo_ode_free(truth_ode)
   end subroutine
 
-  subroutine expect(ok, what)
-    logical, intent(in) :: ok
-    character(len=*), intent(in) :: what
-    if (.not. ok) then
-      failures = failures + 1
-      print *, "FAILED: ", what, " ", hylo_error_message()
-    end if
-  end subroutine
 end program

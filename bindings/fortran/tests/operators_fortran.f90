@@ -4,6 +4,7 @@
 !> expects: a(nx, n) is n fields of nx points, u(sensors, n), s(points, n).
 program operators_fortran
   use hylo
+  use test_checks
   use, intrinsic :: iso_c_binding
   implicit none
   integer, parameter :: nx = 64, ntrain = 48, ntest = 8, n = ntrain + ntest, sensors = 20, points = 20
@@ -11,7 +12,7 @@ program operators_fortran
   real(c_double) :: a(nx, n), u(nx, n), prediction(nx, ntest), again(nx, ntest)
   real(c_double) :: f(sensors, 40), y(1, points), s(points, 40), s_hat(points, 40)
   real(c_double) :: error
-  integer :: i, failures = 0
+  integer :: i
 
   call expect(hylo_options_create(data_opts) == HYLO_OK, "options")
   call expect(hylo_options_set_int(data_opts, hylo_c_string("solver_points"), 256_c_int64_t) == HYLO_OK, "solver points")
@@ -79,15 +80,5 @@ program operators_fortran
   call hylo_options_free(fno_opts)
   call hylo_options_free(train_opts)
   call hylo_options_free(net_opts)
-  if (failures > 0) stop 1
-  print '(a)', "operators_fortran: all checks passed"
-contains
-  subroutine expect(condition, what)
-    logical, intent(in) :: condition
-    character(*), intent(in) :: what
-    if (.not. condition) then
-      print '(2a)', "FAILED: ", what
-      failures = failures + 1
-    end if
-  end subroutine
+  call report()
 end program

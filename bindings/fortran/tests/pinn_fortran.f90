@@ -4,13 +4,14 @@
 !> model reloads and evaluates identically.
 program pinn_fortran
   use hylo
+  use test_checks
   use, intrinsic :: iso_c_binding
   implicit none
   real(c_double), parameter :: pi = 3.141592653589793d0, a_true = 0.4d0
   type(c_ptr) :: pde, pinn, reloaded, net_opts, train_opts
   real(c_double) :: lower(2) = [0d0, 0d0], upper(2) = [1d0, 0.5d0]
   real(c_double) :: points(2, 40), values(40), grid(2, 25), u(25), u2(25), a(1), exact, error, norm
-  integer :: i, failures = 0
+  integer :: i
 
   do i = 1, 40  ! a deterministic scatter over the domain
     points(1, i) = modulo(0.6180339887d0 * i, 1d0)
@@ -64,16 +65,8 @@ program pinn_fortran
   call hylo_pde_free(pde)
   call hylo_options_free(net_opts)
   call hylo_options_free(train_opts)
-  if (failures > 0) stop 1
+  call report()
 contains
-  subroutine expect(ok, what)
-    logical, intent(in) :: ok
-    character(*), intent(in) :: what
-    if (.not. ok) then
-      print *, "FAILED: ", what, " ", hylo_error_message()
-      failures = failures + 1
-    end if
-  end subroutine
 
   !> A C string that lives for the whole program (for optional const char * arguments).
   function c_loc_string(s) result(p)
