@@ -89,6 +89,20 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// An op computed by a fused kernel outside the engine: `value` is its output (computed from
+    /// `inputs`), `vjp` maps the output's cotangent to one cotangent (or `nil`) per input, each of
+    /// the input's shape. Recorded like any built-in op when an input requires gradients.
+    ///
+    /// Under `gradients(…, createGraph: true)` `vjp` runs with recording on; a kernel that computes
+    /// its cotangents directly yields constants there, so for higher derivatives it should build
+    /// them from differentiable ops (for instance by differentiating a composed reference
+    /// implementation) when `isRecordingGradients` is true.
+    public static func fused(_ value: Tensor, inputs: [Tensor], vjp: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        record(value.scalars, shape: value.shape, inputs: inputs) { g, _ in vjp(g) }
+    }
+}
+
 /// Gradients of a scalar (or of `⟨seed, output⟩` for a non-scalar output) with respect to `inputs`.
 ///
 /// - Parameters:

@@ -3,6 +3,7 @@ import Glibc
 import HyloCore
 import HyloNN
 import HyloSBI
+import HyloTasks
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 // Line-buffered output, so that long benchmarks written to a file show each result as it comes.
@@ -13,6 +14,8 @@ func usage() -> Never {
     usage: hylo <command>
       demo                 run the built-in demonstration (no downloads)
       version              print the version
+      c2st REFERENCE.csv SAMPLES.csv
+                           sbibm's C2ST of two sample sets (headerless CSV, z-scored by the reference)
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
       bench ode [repeats]  time UDE gradients through Dopri5 (the Hylo side of benchmarks/run ode)
       bench sbi TASK SBIBM_DIR [--method npe|nle|nre|snpe|snle|snre] [--budget N] [--rounds R] [--epochs E]
@@ -52,6 +55,10 @@ func flagOptions(from start: Int) -> [String: String] {
 switch arguments.first {
 case "demo": runDemo()
 case "version": print("hylo 0.1.0")
+case "c2st" where arguments.count == 3:
+    do { print(c2st(reference: try readCSV(arguments[1]), samples: try readCSV(arguments[2]))) } catch {
+        print("hylo c2st: \(error)"); exit(1)
+    }
 case "bench" where arguments.count >= 2 && arguments[1] == "engine":
     runEngineBenchmark(steps: arguments.count > 2 ? Int(arguments[2]) ?? 200 : 200)
 case "bench" where arguments.count >= 2 && arguments[1] == "ode":

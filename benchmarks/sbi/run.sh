@@ -16,7 +16,11 @@
 # differentiable-coverage regularizer (conservative and calibrated) on 10,000 simulations of each
 # TASK, measured on 1,000 fresh simulations (benchmarks/RESULTS.md explains the columns).
 #
-# Usage: [METHOD=npe] [ANCHOR=sbi|sbibm] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] benchmarks/run sbi [TASK …]
+# C2ST=hylo scores both sides with `hylo c2st` (Hylo's implementation of sbibm's C2ST) instead of
+# scikit-learn, which takes minutes per 10-D sample set.
+#
+# Usage: [METHOD=npe] [ANCHOR=sbi|sbibm] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] [C2ST=sklearn|hylo]
+#        benchmarks/run sbi [TASK …]
 #        (default tasks: two_moons gaussian_linear slcp bernoulli_glm sir; coverage: slcp)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(dirname "$(dirname "$here")")"

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 
 /// Splitting large kernels over cores, so that answers are bit-identical whatever the number of
@@ -32,12 +31,13 @@ enum Parallel {
             return
         }
         let range = { (part: Int) in (count * part / parts)..<(count * (part + 1) / parts) }
-        if threads == 1 {
+        guard let pool = workers else {
             for part in 0..<parts { body(range(part)) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: parts) { body(range($0)) }
-        }
+        pool.run(parts: parts) { body(range($0)) }
     }
+
+    /// `threads − 1` persistent workers (the calling thread is the last), or none with one thread.
+    private static let workers: WorkerPool? = threads > 1 ? WorkerPool(workers: threads - 1) : nil
 }

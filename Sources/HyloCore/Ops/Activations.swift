@@ -1,7 +1,7 @@
 import Glibc
 
-/// Activation functions. tanh and sigmoid have fused backward ops (`tanhBackward`,
-/// `sigmoidBackward`) because they sit in every hot loop; the rest are composites whose
+/// Activation functions. tanh, sigmoid and relu have fused backward ops (`tanhBackward`,
+/// `sigmoidBackward`, `reluBackward`) because they sit in every hot loop; the rest are composites whose
 /// higher derivatives come for free.
 extension Tensor {
     public func tanh() -> Tensor {
@@ -33,8 +33,15 @@ extension Tensor {
     /// log(1 + eˣ), computed without overflow; derivative sigmoid(x).
     public func softplus() -> Tensor { unary(softplusScalar) { x, _ in x.sigmoid() } }
 
-    /// max(x, 0); derivative the step function (a constant).
-    public func relu() -> Tensor { unary({ Swift.max($0, 0) }) { x, _ in x.step() } }
+    /// max(x, 0); derivative the step function (a constant), applied by one fused kernel.
+    public func relu() -> Tensor {
+        Tensor.record(mapScalars(self, Relu()), shape: shape, inputs: [self]) { g, _ in [Tensor.reluBackward(g, self)] }
+    }
+
+    /// `g · [x > 0]`, the relu vector–Jacobian product; linear in g, constant in x.
+    static func reluBackward(_ g: Tensor, _ x: Tensor) -> Tensor {
+        record(zipScalars(g, x, ReluBackward()), shape: g.shape, inputs: [g]) { gg, _ in [reluBackward(gg, x)] }
+    }
 
     /// x Φ(x) with the exact normal CDF Φ. Φ(x) is kept from the forward pass, so the backward
     /// pass, Φ(x) + x φ(x), needs an exponential but no second `erf`.
@@ -80,6 +87,8 @@ extension Tensor {
     x > 0 ? x + Glibc.log1p(Glibc.exp(-x)) : Glibc.log1p(Glibc.exp(x))
 }
 
+struct Relu: UnaryKernel { @inline(__always) func callAsFunction(_ x: Double) -> Double { Swift.max(x, 0) } }
+struct ReluBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ x: Double) -> Double { x > 0 ? g : 0 } }
 struct TanhBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * (1 - y * y) } }
 struct SigmoidBackward: BinaryKernel { @inline(__always) func callAsFunction(_ g: Double, _ y: Double) -> Double { g * y * (1 - y) } }
 

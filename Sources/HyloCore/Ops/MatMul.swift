@@ -62,7 +62,9 @@ extension Tensor {
                 makeScalars(rows * n) { o in
                     if let bias {
                         bias.scalars.withUnsafeBufferPointer { pbias in
-                            for r in 0..<shifted { (o + r * n).update(from: pbias.baseAddress!, count: n) }
+                            let b = pbias.baseAddress!
+                            // An inlined loop: a `memmove` call per short row cost more than the copy.
+                            for r in 0..<shifted { let row = o + r * n; for j in 0..<n { row[j] = b[j] } }
                         }
                         (o + shifted * n).update(repeating: 0, count: (rows - shifted) * n)
                     }

@@ -79,11 +79,15 @@ public func train(_ parameters: [Parameter], count: Int, configuration c: Traini
         var total = 0.0
         for start in stride(from: 0, to: shuffled.count, by: batchSize) {
             let batch = Array(shuffled[start..<Swift.min(start + batchSize, shuffled.count)])
-            let l = loss(batch)
-            var g = gradients(of: l, wrt: values())
+            // The graph (which holds the parameters' values) is gone before the step, so the
+            // optimizer updates them in place instead of copying each one.
+            var (l, g) = { () -> (Double, [Tensor]) in
+                let l = loss(batch)
+                return (l.scalar, gradients(of: l, wrt: values()))
+            }()
             if let clip = c.clipNorm { clipGradientNorm(&g, maxNorm: clip) }
             optimizer.step(parameters, gradients: g)
-            total += l.scalar * Double(batch.count)
+            total += l * Double(batch.count)
         }
         let trainLoss = total / Double(Swift.max(shuffled.count, 1))
         let validationLoss = validation.isEmpty ? trainLoss : meanLoss(validation)

@@ -5,33 +5,29 @@ import HyloNN
 /// features are split by an alternating mask; the spline parameters of the transformed features
 /// come from a context-gated residual network of the untouched features and the context. With a
 /// single feature the network sees the context only. The network's output layer starts at zero,
-/// which (with the derivative offset in `RationalQuadraticSpline`) makes an untrained transform
+/// which (with `RationalQuadraticSpline.derivativeOffset`) makes an untrained transform
 /// the identity.
 final class SplineCouplingTransform: FlowLayer {
     let identity: [Int], transformed: [Int]
     let conditioner: ContextGatedResidualNet
-    let bins: Int
-    let bound: Double
+    let spline: RationalQuadraticSpline
 
     init(features d: Int, contextFeatures c: Int, hiddenFeatures h: Int, blocks: Int, bins: Int, tailBound: Double,
          even: Bool, rng: inout Philox) {
         let all = Array(0..<d)
         transformed = d == 1 ? [0] : all.filter { ($0 % 2 == 0) == even }
         identity = d == 1 ? [] : all.filter { ($0 % 2 == 0) != even }
-        self.bins = bins
-        bound = tailBound
+        spline = RationalQuadraticSpline(bins: bins, bound: tailBound)
         conditioner = ContextGatedResidualNet(inputs: identity.count, contextFeatures: c, hiddenFeatures: h, blocks: blocks,
-                                              outputs: transformed.count * (3 * bins - 1), rng: &rng)
+                                              outputs: transformed.count * spline.parametersPerRow, rng: &rng)
     }
 
     var namedParameters: [(name: String, parameter: Parameter)] { collect([("conditioner", conditioner)]) }
 
-    /// (widths, heights, derivatives) for every (row, transformed feature), flattened to rows.
-    private func splineParameters(_ u: Tensor, _ c: Tensor) -> (Tensor, Tensor, Tensor) {
-        let n = u.shape[0], k = bins
-        let p = conditioner(identity.isEmpty ? nil : u.selectColumns(identity), c).reshaped([n * transformed.count, 3 * k - 1])
-        return (p.slice(axis: 1, start: 0, end: k), p.slice(axis: 1, start: k, end: 2 * k),
-                p.slice(axis: 1, start: 2 * k, end: 3 * k - 1))
+    /// Unnormalized spline parameters `[n·m, 3K − 1]` for every (row, transformed feature).
+    private func splineParameters(_ u: Tensor, _ c: Tensor) -> Tensor {
+        conditioner(identity.isEmpty ? nil : u.selectColumns(identity), c)
+            .reshaped([u.shape[0] * transformed.count, spline.parametersPerRow])
     }
 
     /// Puts the identity columns and the new transformed columns back in feature order.
@@ -45,17 +41,14 @@ final class SplineCouplingTransform: FlowLayer {
 
     func forward(_ u: Tensor, _ c: Tensor) -> (Tensor, Tensor) {
         let n = u.shape[0], m = transformed.count
-        let (w, h, d) = splineParameters(u, c)
-        let (y, logDet) = RationalQuadraticSpline.forward(u.selectColumns(transformed).reshaped([n * m]),
-                                                          widths: w, heights: h, derivatives: d, bound: bound)
+        let (y, logDet) = spline.forward(u.selectColumns(transformed).reshaped([n * m]), splineParameters(u, c))
         return (merge(u, y.reshaped([n, m])), logDet.reshaped([n, m]).sum(axis: 1))
     }
 
     func inverse(_ z: Tensor, _ c: Tensor) -> Tensor {
         let n = z.shape[0], m = transformed.count
-        let (w, h, d) = splineParameters(z, c)  // the identity columns of z are those of u
-        let x = RationalQuadraticSpline.inverse(z.selectColumns(transformed).reshaped([n * m]),
-                                                widths: w, heights: h, derivatives: d, bound: bound)
+        // the identity columns of z are those of u
+        let x = spline.inverse(z.selectColumns(transformed).reshaped([n * m]), splineParameters(z, c))
         return merge(z, x.reshaped([n, m]))
     }
 }
