@@ -174,4 +174,22 @@ func sineData(_ n: Int) -> (x: Tensor, y: Tensor) {
                       loss: { idx in mlp(x.selectRows(idx)).mean() * .nan })
         #expect(r.reason == .nonFinite)
     }
+
+    /// Shards of a batch differentiated concurrently give the whole batch's mean loss and gradients
+    /// (weighted by shard size: 3 shards of 10 examples are 3, 3 and 4).
+    @Test func shardedGradientsMatchTheWholeBatch() {
+        let (mlp, x, y) = setup()
+        let loss: ([Int]) -> Tensor = { idx in (mlp(x.selectRows(idx)) - y.selectRows(idx)).squared().mean() }
+        let batch = [3, 14, 15, 92, 65, 35, 89, 79, 32, 38]
+        let values = mlp.parameters.map(\.value)
+        let (whole, expected) = lossAndGradients(batch, shards: 1, loss: loss, parameters: values)
+        let (sharded, got) = lossAndGradients(batch, shards: 3, loss: loss, parameters: values)
+        #expect(abs(sharded - whole) <= 1e-14 * abs(whole))
+        for (g, e) in zip(got, expected) {
+            #expect(g.shape == e.shape)
+            #expect(zip(g.scalars.array, e.scalars.array).allSatisfy { abs($0 - $1) <= 1e-13 * (1 + abs($1)) })
+        }
+        let (again, repeated) = lossAndGradients(batch, shards: 3, loss: loss, parameters: values)
+        #expect(again == sharded && zip(repeated, got).allSatisfy { $0.scalars == $1.scalars })
+    }
 }

@@ -41,3 +41,11 @@ enum Parallel {
     /// `threads − 1` persistent workers (the calling thread is the last), or none with one thread.
     private static let workers: WorkerPool? = threads > 1 ? WorkerPool(workers: threads - 1) : nil
 }
+
+/// Runs `body(0) … body(count − 1)` on the engine's threads and returns when all have finished:
+/// for coarse, independent pieces of work such as the shards of a training batch. Kernels called
+/// from `body` run on their own thread only.
+public func concurrently(_ count: Int, _ body: (Int) -> Void) {
+    Parallel.forEachPart(count, parts: count) { range in for i in range { body(i) } }
+}
+

@@ -4,17 +4,17 @@ import Synchronization
 /// Persistent worker threads for `Parallel`, with a wake-up latency of well under a microsecond
 /// while work keeps coming.
 ///
-/// Training steps of small networks issue a kernel worth splitting every few tens of
-/// microseconds. Dispatch parks its threads between them, and waking one took longer than the
-/// half of a 200 × 50 × 50 product it was meant to take over: splitting made such steps slower.
-/// Here an idle worker spins for `spinSeconds` before it sleeps, so a training loop keeps it
-/// awake and a library that has gone quiet costs nothing.
+/// A training step splits a kernel every few tens of microseconds. Dispatch parks its threads
+/// between them, and waking one costs a good part of the half-kernel it is meant to take over;
+/// here an idle worker spins for `spinSeconds` before it sleeps, so a training loop keeps it awake
+/// and a library that has gone quiet costs nothing. (The engine benchmark's MLP step went from
+/// 1.37 to 1.22 ms with this pool in place of Dispatch.)
 ///
 /// One job runs at a time. A call made while a job is running (from a part of it, or from another
 /// thread) runs its parts itself, in order; the cut into parts is the caller's, so results do not
 /// depend on which thread runs what.
 final class WorkerPool: @unchecked Sendable {
-    static let spinSeconds = 2e-4
+    static let spinSeconds = 1e-3
 
     /// The current job's claim word: its part count (high 32 bits) and the next unclaimed part (low
     /// 32). One fetch-add claims a part; a claim below the count is a part of the job in `job`.

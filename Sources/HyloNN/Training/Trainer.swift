@@ -16,6 +16,10 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var seed: UInt64 = 0
     /// End with the weights of the epoch with the lowest validation loss (else the last epoch's).
     public var restoresBestWeights = true
+    /// Differentiate each mini-batch as this many shards, concurrently, and combine their losses
+    /// and gradients weighted by size. Only for losses that are means over independent examples
+    /// (maximum likelihood); the number of shards, not of threads, fixes the result.
+    public var shards = 1
     public init() {}
 }
 
@@ -79,12 +83,7 @@ public func train(_ parameters: [Parameter], count: Int, configuration c: Traini
         var total = 0.0
         for start in stride(from: 0, to: shuffled.count, by: batchSize) {
             let batch = Array(shuffled[start..<Swift.min(start + batchSize, shuffled.count)])
-            // The graph (which holds the parameters' values) is gone before the step, so the
-            // optimizer updates them in place instead of copying each one.
-            var (l, g) = { () -> (Double, [Tensor]) in
-                let l = loss(batch)
-                return (l.scalar, gradients(of: l, wrt: values()))
-            }()
+            var (l, g) = lossAndGradients(batch, shards: c.shards, loss: loss, parameters: values())
             if let clip = c.clipNorm { clipGradientNorm(&g, maxNorm: clip) }
             optimizer.step(parameters, gradients: g)
             total += l * Double(batch.count)
@@ -106,3 +105,40 @@ public func train(_ parameters: [Parameter], count: Int, configuration c: Traini
     return TrainingResult(epochs: history.count, bestEpoch: best.epoch + 1, bestValidationLoss: best.loss,
                           history: history, reason: reason)
 }
+
+/// The loss of a batch and its gradients, from `shards` pieces of the batch differentiated
+/// concurrently (sizes as equal as possible) and combined weighted by size, in shard order.
+///
+/// The graphs (which hold the parameters' values) are gone when this returns, so the optimizer
+/// then updates the parameters in place instead of copying each one.
+func lossAndGradients(_ batch: [Int], shards: Int, loss: ([Int]) -> Tensor, parameters: [Tensor]) -> (Double, [Tensor]) {
+    let parts = Swift.max(1, Swift.min(shards, batch.count))
+    if parts == 1 {
+        let l = loss(batch)
+        return (l.scalar, gradients(of: l, wrt: parameters))
+    }
+    var pieces = [(weight: Double, loss: Double, gradients: [Tensor])?](repeating: nil, count: parts)
+    pieces.withUnsafeMutableBufferPointer { out in
+        concurrently(parts) { s in
+            let shard = Array(batch[(batch.count * s / parts)..<(batch.count * (s + 1) / parts)])
+            let l = loss(shard)
+            out[s] = (Double(shard.count) / Double(batch.count), l.scalar, gradients(of: l, wrt: parameters))
+        }
+    }
+    // Σ wₛ gₛ, accumulated in place into the first shard's gradients.
+    let first = pieces[0]!
+    pieces[0] = nil
+    var (total, sums) = (first.weight * first.loss, first.gradients)
+    for i in sums.indices { sums[i].withMutableScalars { acc in for j in 0..<acc.count { acc[j] *= first.weight } } }
+    for piece in pieces.dropFirst() {
+        let (w, l, g) = piece!
+        total += w * l
+        for i in sums.indices {
+            sums[i].withMutableScalars { acc in g[i].scalars.withUnsafeBufferPointer { gi in
+                for j in 0..<acc.count { acc[j] += w * gi[j] }
+            } }
+        }
+    }
+    return (total, sums)
+}
+

@@ -18,7 +18,34 @@ final class ContextGatedResidualNet: Module {
             collect([("first", first), ("second", second), ("gate", gate)])
         }
         func callAsFunction(_ h: Tensor, _ c: Tensor) -> Tensor {
-            h + second(first(h.relu()).relu()) * gate(c).sigmoid()
+            gatedUpdate(h, second(first(h.relu()).relu()), gate(c))
+        }
+    }
+
+    /// h + u ⊙ σ(v) as one fused op (the three taped ops it replaces were a tenth of NSF training);
+    /// its VJP (ḡ, ḡ σ(v), ḡ u σ(v)(1 − σ(v))) is one pass too. Higher derivatives go through the
+    /// composed form.
+    static func gatedUpdate(_ h: Tensor, _ u: Tensor, _ v: Tensor) -> Tensor {
+        precondition(h.shape == u.shape && u.shape == v.shape, "gated update: shapes \(h.shape), \(u.shape), \(v.shape)")
+        let gate = v.detached().sigmoid()
+        var out = h.detached()
+        out.withMutableScalars { o in
+            u.scalars.withUnsafeBufferPointer { ub in gate.scalars.withUnsafeBufferPointer { sb in
+                for i in 0..<o.count { o[i] += ub[i] * sb[i] }
+            } }
+        }
+        return Tensor.fused(out, inputs: [h, u, v]) { g in
+            if isRecordingGradients { return gradients(of: h + u * v.sigmoid(), wrt: [h, u, v], seed: g, createGraph: true) }
+            var gu = g, gv = g
+            g.scalars.withUnsafeBufferPointer { gb in u.scalars.withUnsafeBufferPointer { ub in gate.scalars.withUnsafeBufferPointer { sb in
+                gu.withMutableScalars { a in gv.withMutableScalars { b in
+                    for i in 0..<gb.count {
+                        a[i] = gb[i] * sb[i]
+                        b[i] = gb[i] * ub[i] * sb[i] * (1 - sb[i])
+                    }
+                } }
+            } } }
+            return [g, gu, gv]
         }
     }
 

@@ -116,7 +116,9 @@ public final class NPE {
 /// Fits a conditional flow q(target | context) by maximum likelihood (NPE: θ given x; NLE: x given θ).
 func trainByMaximumLikelihood(_ flow: ConditionalFlow, target: Tensor, context: Tensor, settings: TrainingConfiguration,
                               progress: (EpochReport) -> Bool) throws -> TrainingResult {
-    let result = HyloNN.train(flow.parameters, count: target.shape[0], configuration: settings,
+    var configuration = settings
+    configuration.shards = 2  // the loss is a mean over examples: halves run on two cores
+    let result = HyloNN.train(flow.parameters, count: target.shape[0], configuration: configuration,
                               optimizer: Adam(learningRate: settings.learningRate), loss: { batch in
         -flow.logProb(target.selectRows(batch), context: context.selectRows(batch)).mean()
     }, progress: progress)
