@@ -149,7 +149,8 @@ typedef struct hylo_mlp hylo_mlp;
  * Options (default):
  *   "hidden_features" int    width of each hidden layer (64), 1…65536
  *   "hidden_layers"   int    number of hidden layers (2), 0…64
- *   "activation"      string tanh | relu | gelu | silu | elu | sigmoid | softplus (tanh)
+ *   "activation"      string tanh | relu | gelu | silu | elu | sigmoid | softplus | gaussian
+ *                            (tanh; gaussian: exp(−x²))
  *   "residual"        int    1: residual blocks between hidden layers (0)
  *   "layer_norm"      int    1: layer normalization before each activation (0)
  *   "initializer"     string xavier_uniform | xavier_normal | he_uniform | he_normal | orthogonal
@@ -888,8 +889,9 @@ typedef struct hylo_hybrid hylo_hybrid;
  * at 0 — set it with hylo_hybrid_set_parameters.
  *
  * Options (default): "hidden_features" int (32), "hidden_layers" int (2), "activation" string
- * (tanh: tanh, relu, gelu, silu, elu, sigmoid, softplus), "seed" int (0) for the initial weights,
- * "output_scale" double (0.1), the scale of the last layer at initialization. Since 0.1.
+ * (tanh: tanh, relu, gelu, silu, elu, sigmoid, softplus, gaussian = exp(−x²) as in the UDE
+ * paper), "seed" int (0) for the initial weights, "output_scale" double (0.1), the scale of the
+ * last layer at initialization. Since 0.1.
  */
 hylo_status hylo_hybrid_create(hylo_ode *physics, size_t n, const size_t *output_components, size_t num_outputs,
                                const hylo_options *opts, hylo_hybrid **out);
@@ -910,12 +912,16 @@ hylo_status hylo_hybrid_set_parameters(hylo_hybrid *model, const double *paramet
  *
  * Options (default): the solver options of hylo_ode_solve (method tsit5, rtol 1e-6, atol 1e-8),
  * "gradient" (discrete_adjoint), "adam_iterations" int (300), "learning_rate" (0.01),
- * "lbfgs_iterations" int (100), "train_physics" int 0/1 (1: estimate p jointly), "weight_decay"
+ * "lbfgs_iterations" int (100), "train_physics" int 0/1 (1: estimate p jointly), "train_network" int 0/1 (1; 0: fit the physics
+ * alone, the network keeping its weights), "weight_decay"
  * (0: L2 on φ), "network_penalty" (0: + w·mean‖g‖² along the trajectories), "aphynity" int 0/1
  * (0; 1: minimize mean‖g‖² subject to fitting the data, by the method of multipliers, with
  * "aphynity_initial_multiplier" (1), "aphynity_step" (1), "aphynity_update_every" int (10)),
  * "orthogonality_penalty" (0: + w·mean⟨f_physics, g⟩², physics and network should not overlap),
- * "physics_fit_weight" (0: + w·MSE of the physics integrated alone, which should fit too).
+ * "physics_fit_weight" (0: + w·MSE of the physics integrated alone, which should fit too),
+ * "shooting_segments" int (1; k > 1: multiple shooting — each trajectory is cut into k segments
+ * of consecutive times, each integrated from its own free initial state, fitted jointly with the
+ * parameters, with "continuity_weight" (100) · mean squared defect at the joins added to the loss).
  * The progress callback gets stage "adam" or "lbfgs"; cancelling keeps the parameters reached.
  * Since 0.1.
  */
@@ -923,8 +929,9 @@ hylo_status hylo_hybrid_train(hylo_hybrid *model, const hylo_options *opts, doub
                               size_t num_trajectories, const double *times, size_t num_times,
                               const double *observations, const int32_t *mask, hylo_progress_fn progress,
                               void *progress_data);
-/** The last training's mean squared error of the observed values, mean ‖g‖² along the fitted
- *  trajectories, and APHYNITY's multiplier (any may be NULL). HYLO_E_STATE before training. Since 0.1. */
+/** The last training's mean squared error of the observed values and mean ‖g‖² along the fitted
+ *  trajectories (of the model integrated in one piece, also after multiple shooting), and
+ *  APHYNITY's multiplier (any may be NULL). HYLO_E_STATE before training. Since 0.1. */
 hylo_status hylo_hybrid_training_result(const hylo_hybrid *model, double *data_loss, double *network_norm,
                                         double *multiplier);
 
@@ -956,6 +963,19 @@ hylo_status hylo_sparse_regression(const double *samples, const double *targets,
  *  x0*x1^2; "1" for the constant) into name (capacity bytes, NUL-terminated; may be NULL). Since 0.1. */
 hylo_status hylo_sparse_regression_terms(size_t dim, size_t degree, size_t index, size_t *num_terms, char *name,
                                          size_t capacity);
+/**
+ * hylo_sparse_regression with a library and fit chosen by options (NULL: defaults): "degree" int
+ * (2) monomials up to that degree, "trigonometric" int 0/1 (0; 1: then sin(xi) and cos(xi) of
+ * each variable, e.g. for a pendulum's sin θ), "threshold" (0.1), "ridge" (1e-10, relative to the
+ * largest diagonal entry of the normal equations), "max_iterations" int (20) of thresholding and
+ * refitting. Since 0.1.
+ */
+hylo_status hylo_sindy(const double *samples, const double *targets, size_t n, size_t dim, size_t outputs,
+                       const hylo_options *opts, double *coefficients, size_t capacity, size_t *num_terms);
+/** The number of terms of hylo_sindy's library for these options and the name of term `index`
+ *  (as x0*x1^2, sin(x0); "1" for the constant) into name (may be NULL). Since 0.1. */
+hylo_status hylo_sindy_terms(size_t dim, const hylo_options *opts, size_t index, size_t *num_terms, char *name,
+                             size_t capacity);
 
 /* ---------------------------------------------------------------------------------------------
  * Diagnostics: is the posterior to be trusted?
@@ -1143,7 +1163,7 @@ typedef struct hylo_deeponet hylo_deeponet;
  * axis), "width" int (64), "layers" int (4, Fourier layers), "in_channels" int (1),
  * "out_channels" int (1), "lifting_channels" int (0: one linear lifting map; else a hidden layer
  * of that width), "projection_channels" int (128), "activation" (gelu: gelu, relu, tanh, silu,
- * elu, sigmoid, softplus, identity), "padding" int (0: zero cells appended to each axis inside
+ * elu, sigmoid, softplus, gaussian, identity), "padding" int (0: zero cells appended to each axis inside
  * the Fourier layers, for non-periodic data), "append_grid" int 0/1 (1: grid coordinates as extra
  * input channels), "normalize" int 0/1 (1: standardize each input and output channel with
  * statistics of the training data), "seed" int (0). Since 0.1.

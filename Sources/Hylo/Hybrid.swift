@@ -99,6 +99,7 @@ public func hylo_hybrid_train(_ model: OpaquePointer?, _ opts: OpaquePointer?, _
         training.learningRate = try o.double("learning_rate", default: training.learningRate, in: 0...10, excludingLower: true)
         training.lbfgsIterations = try o.int("lbfgs_iterations", default: training.lbfgsIterations, in: 0...10_000_000)
         training.trainPhysics = try o.bool("train_physics", default: true)
+        training.trainNetwork = try o.bool("train_network", default: true)
         training.weightDecay = try o.double("weight_decay", default: 0, in: 0...1e6)
         training.networkPenalty = try o.double("network_penalty", default: 0, in: 0...1e12)
         training.aphynity = try o.bool("aphynity", default: false)
@@ -107,6 +108,8 @@ public func hylo_hybrid_train(_ model: OpaquePointer?, _ opts: OpaquePointer?, _
         training.aphynityUpdateEvery = try o.int("aphynity_update_every", default: 10, in: 1...1_000_000)
         training.orthogonalityPenalty = try o.double("orthogonality_penalty", default: 0, in: 0...1e12)
         training.physicsFitWeight = try o.double("physics_fit_weight", default: 0, in: 0...1e12)
+        training.shootingSegments = try o.int("shooting_segments", default: 1, in: 1...1 << 24)
+        training.continuityWeight = try o.double("continuity_weight", default: training.continuityWeight, in: 0...1e12)
         try o.finish()
         guard t0.isFinite else { throw HyloError(HYLO_E_NOT_FINITE, "t0 is \(t0)") }
         try Check.positive(numTrajectories, "num_trajectories", max: 1 << 24)
@@ -204,24 +207,9 @@ public func hylo_sparse_regression(_ samples: UnsafePointer<Double>?, _ targets:
                                    _ outputs: Int, _ degree: Int, _ threshold: Double, _ coefficients: UnsafeMutablePointer<Double>?,
                                    _ capacity: Int, _ numTerms: UnsafeMutablePointer<Int>?) -> hylo_status {
     abiCall("hylo_sparse_regression") {
-        try Check.positive(n, "n", max: 1 << 28)
-        try Check.positive(dim, "dim", max: 64)
-        try Check.positive(outputs, "outputs", max: 1 << 16)
-        guard (0...8).contains(degree) else { throw HyloError.invalid("degree is \(UInt(bitPattern: degree)); it must be 0…8") }
         guard threshold >= 0, threshold.isFinite else { throw HyloError.invalid("threshold is \(threshold); it must be ≥ 0") }
-        let library = CandidateLibrary.polynomials(variables: (0..<dim).map { "x\($0)" }, degree: degree)
-        let x = try Check.array(samples, count: try Check.product(n, dim, "n × dim"), "samples")
-        let y = try Check.array(targets, count: try Check.product(n, outputs, "n × outputs"), "targets")
-        let out = try Check.pointer(coefficients, "coefficients")
-        let needed = outputs * library.names.count
-        guard capacity >= needed else { throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); \(needed) coefficients are needed") }
-        let xi = try solving {
-            try sparseRegression(samples: (0..<n).map { Array(x[($0 * dim)..<(($0 + 1) * dim)]) },
-                                 targets: (0..<n).map { Array(y[($0 * outputs)..<(($0 + 1) * outputs)]) },
-                                 library: library, threshold: threshold)
-        }
-        write(xi, to: out)
-        numTerms?.pointee = library.names.count
+        try fitSparse(samples, targets, n, dim, outputs, try candidateLibrary(dim: dim, degree: degree), threshold: threshold,
+                      coefficients, capacity, numTerms)
     }
 }
 
@@ -229,12 +217,80 @@ public func hylo_sparse_regression(_ samples: UnsafePointer<Double>?, _ targets:
 public func hylo_sparse_regression_terms(_ dim: Int, _ degree: Int, _ index: Int, _ numTerms: UnsafeMutablePointer<Int>?,
                                          _ name: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> hylo_status {
     abiCall("hylo_sparse_regression_terms") {
-        try Check.positive(dim, "dim", max: 64)
-        guard (0...8).contains(degree) else { throw HyloError.invalid("degree is \(UInt(bitPattern: degree)); it must be 0…8") }
-        let names = CandidateLibrary.polynomials(variables: (0..<dim).map { "x\($0)" }, degree: degree).names
-        numTerms?.pointee = names.count
-        guard let name else { return }
-        guard (0..<names.count).contains(index) else { throw HyloError.invalid("index \(UInt(bitPattern: index)) is not below \(names.count)") }
-        try copyCString(names[index], to: name, capacity: capacity)
+        try describeTerm(try candidateLibrary(dim: dim, degree: degree), index, numTerms, name, capacity)
     }
+}
+
+@c @implementation
+public func hylo_sindy(_ samples: UnsafePointer<Double>?, _ targets: UnsafePointer<Double>?, _ n: Int, _ dim: Int, _ outputs: Int,
+                       _ opts: OpaquePointer?, _ coefficients: UnsafeMutablePointer<Double>?, _ capacity: Int,
+                       _ numTerms: UnsafeMutablePointer<Int>?) -> hylo_status {
+    abiCall("hylo_sindy") {
+        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
+        let library = try candidateLibrary(dim: dim, &o)
+        let fit = try fitOptions(&o)
+        try o.finish()
+        try fitSparse(samples, targets, n, dim, outputs, library, threshold: fit.threshold, ridge: fit.ridge,
+                      maxIterations: fit.iterations, coefficients, capacity, numTerms)
+    }
+}
+
+@c @implementation
+public func hylo_sindy_terms(_ dim: Int, _ opts: OpaquePointer?, _ index: Int, _ numTerms: UnsafeMutablePointer<Int>?,
+                             _ name: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> hylo_status {
+    abiCall("hylo_sindy_terms") {
+        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
+        let library = try candidateLibrary(dim: dim, &o)
+        _ = try fitOptions(&o)  // the options of the fit are allowed (one handle serves both calls), and unused
+        try o.finish()
+        try describeTerm(library, index, numTerms, name, capacity)
+    }
+}
+
+/// The monomials of x0 … x(dim−1) up to `degree` (including 1).
+private func candidateLibrary(dim: Int, degree: Int) throws -> CandidateLibrary {
+    try Check.positive(dim, "dim", max: 64)
+    guard (0...8).contains(degree) else { throw HyloError.invalid("degree is \(UInt(bitPattern: degree)); it must be 0…8") }
+    return CandidateLibrary.polynomials(variables: (0..<dim).map { "x\($0)" }, degree: degree)
+}
+
+/// hylo_sindy's library: "degree" (2) monomials, then with "trigonometric" (0) sin and cos of each variable.
+private func candidateLibrary(dim: Int, _ o: inout OptionReader) throws -> CandidateLibrary {
+    let polynomials = try candidateLibrary(dim: dim, degree: try o.int("degree", default: 2, in: 0...8))
+    guard try o.bool("trigonometric", default: false) else { return polynomials }
+    return polynomials + CandidateLibrary.trigonometric(variables: (0..<dim).map { "x\($0)" })
+}
+
+private func fitOptions(_ o: inout OptionReader) throws -> (threshold: Double, ridge: Double, iterations: Int) {
+    (try o.double("threshold", default: 0.1, in: 0...1e300), try o.double("ridge", default: 1e-10, in: 0...1e6),
+     try o.int("max_iterations", default: 20, in: 1...100_000))
+}
+
+private func fitSparse(_ samples: UnsafePointer<Double>?, _ targets: UnsafePointer<Double>?, _ n: Int, _ dim: Int, _ outputs: Int,
+                       _ library: CandidateLibrary, threshold: Double, ridge: Double = 1e-10, maxIterations: Int = 20,
+                       _ coefficients: UnsafeMutablePointer<Double>?, _ capacity: Int, _ numTerms: UnsafeMutablePointer<Int>?) throws {
+    try Check.positive(n, "n", max: 1 << 28)
+    try Check.positive(outputs, "outputs", max: 1 << 16)
+    let x = try Check.array(samples, count: try Check.product(n, dim, "n × dim"), "samples")
+    let y = try Check.array(targets, count: try Check.product(n, outputs, "n × outputs"), "targets")
+    let out = try Check.pointer(coefficients, "coefficients")
+    let needed = outputs * library.names.count
+    guard capacity >= needed else { throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); \(needed) coefficients are needed") }
+    let xi = try solving {
+        try sparseRegression(samples: (0..<n).map { Array(x[($0 * dim)..<(($0 + 1) * dim)]) },
+                             targets: (0..<n).map { Array(y[($0 * outputs)..<(($0 + 1) * outputs)]) },
+                             library: library, threshold: threshold, ridge: ridge, maxIterations: maxIterations)
+    }
+    write(xi, to: out)
+    numTerms?.pointee = library.names.count
+}
+
+private func describeTerm(_ library: CandidateLibrary, _ index: Int, _ numTerms: UnsafeMutablePointer<Int>?,
+                          _ name: UnsafeMutablePointer<CChar>?, _ capacity: Int) throws {
+    numTerms?.pointee = library.names.count
+    guard let name else { return }
+    guard library.names.indices.contains(index) else {
+        throw HyloError.invalid("index \(UInt(bitPattern: index)) is not below \(library.names.count)")
+    }
+    try copyCString(library.names[index], to: name, capacity: capacity)
 }

@@ -6,7 +6,7 @@ import HyloNN
 
 @Suite struct HybridTests {
     /// The dense network's vector–Jacobian product against central differences, for inputs and weights.
-    @Test(arguments: [Activation.tanh, .softplus, .gelu, .sigmoid])
+    @Test(arguments: [Activation.tanh, .softplus, .gelu, .sigmoid, .gaussian])
     func denseNetworkGradientsMatchFiniteDifferences(activation: Activation) {
         let net = DenseNetwork(widths: [3, 5, 4, 2], activation: activation)
         let w = net.initialParameters(seed: 1, outputScale: 1)
@@ -72,12 +72,50 @@ import HyloNN
         let data = [TrajectoryData(t0: 0, y0: [1, -0.5], times: times, observations: times.map { [exp(-$0), -0.5 * exp(-1.2 * $0)] }),
                     TrajectoryData(t0: 0, y0: [0.3, 0.8], times: times, observations: times.map { [0.3 * exp(-$0), 0.8 * exp(-0.9 * $0)] })]
         let objective = HybridObjective(system: system, data: data, options: options)
-        let value = try objective.evaluate(p, multiplier: 1)
+        let value = try objective.evaluate(p, nodes: [], multiplier: 1)
         for k in [0, 1, 4, 11, p.count - 1] {
             var a = p, b = p
             a[k] += 1e-6; b[k] -= 1e-6
-            let fd = (try objective.evaluate(a, multiplier: 1).total - objective.evaluate(b, multiplier: 1).total) / 2e-6
+            let fd = (try objective.evaluate(a, nodes: [], multiplier: 1).total - objective.evaluate(b, nodes: [], multiplier: 1).total) / 2e-6
             #expect(abs(fd - value.gradient[k]) < 1e-6 * max(1, abs(fd)), "parameter \(k): \(value.gradient[k]) vs \(fd)")
+        }
+    }
+
+    /// Multiple shooting's objective (segments from free node states, continuity defects at the
+    /// joins, with the network penalty along every segment) has the gradient of its value, for the
+    /// parameters and for the node states.
+    @Test func multipleShootingGradientMatchesFiniteDifferences() throws {
+        let system = try HybridSystem(physics: decayPhysics, network: DenseNetwork(widths: [2, 6, 2]))
+        let p = [0.7] + system.network.initialParameters(seed: 5, outputScale: 1)
+        var options = HybridTraining()
+        options.solver.relativeTolerance = 1e-11
+        options.solver.absoluteTolerance = 1e-12
+        options.shootingSegments = 3
+        options.continuityWeight = 7
+        options.networkPenalty = 0.3
+        let times = [0.4, 0.8, 1.2, 1.6, 2.0]
+        let data = [TrajectoryData(t0: 0, y0: [1, -0.5], times: times, observations: times.map { [exp(-$0), -0.5 * exp(-1.2 * $0)] },
+                                   mask: times.indices.map { [$0 != 2, true] })]
+        let objective = HybridObjective(system: system, data: data, options: options)
+        #expect(objective.segmentBounds(times.count) == [0, 1, 3, 5])
+        let nodes = objective.initialNodes()
+        // the second segment's start (t = 0.4) is observed; the third's (t = 1.2) only in y, so x
+        // starts from its last earlier observation (t = 0.8)
+        #expect(nodes == [exp(-0.4), -0.5 * exp(-0.48), exp(-0.8), -0.5 * exp(-1.44)])
+        let u = nodes.enumerated().map { $1 + 0.05 * Double($0 + 1) }  // joins with defects
+        let value = try objective.evaluate(p, nodes: u, multiplier: 1)
+        #expect(value.continuityDefect > 1e-4)
+        for k in [0, 1, 9, p.count - 1] {
+            var a = p, b = p
+            a[k] += 1e-6; b[k] -= 1e-6
+            let fd = (try objective.evaluate(a, nodes: u, multiplier: 1).total - objective.evaluate(b, nodes: u, multiplier: 1).total) / 2e-6
+            #expect(abs(fd - value.gradient[k]) < 1e-6 * max(1, abs(fd)), "parameter \(k): \(value.gradient[k]) vs \(fd)")
+        }
+        for k in u.indices {
+            var a = u, b = u
+            a[k] += 1e-6; b[k] -= 1e-6
+            let fd = (try objective.evaluate(p, nodes: a, multiplier: 1).total - objective.evaluate(p, nodes: b, multiplier: 1).total) / 2e-6
+            #expect(abs(fd - value.nodeGradient[k]) < 1e-6 * max(1, abs(fd)), "node \(k): \(value.nodeGradient[k]) vs \(fd)")
         }
     }
 

@@ -925,6 +925,29 @@ module hylo
       integer(c_size_t), intent(out) :: num_terms
       integer(c_int32_t) :: hylo_sparse_regression
     end function
+    !> hylo_sparse_regression with the library and fit chosen by options ("degree", "trigonometric",
+    !> "threshold", "ridge", "max_iterations"); opts may be c_null_ptr.
+    function hylo_sindy(samples, targets, n, dim, outputs, opts, coefficients, capacity, num_terms) &
+        bind(C, name="hylo_sindy")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      real(c_double), intent(in) :: samples(*), targets(*)
+      integer(c_size_t), value :: n, dim, outputs
+      type(c_ptr), value :: opts
+      real(c_double), intent(out) :: coefficients(*)
+      integer(c_size_t), value :: capacity
+      integer(c_size_t), intent(out) :: num_terms
+      integer(c_int32_t) :: hylo_sindy
+    end function
+    function hylo_sindy_terms(dim, opts, index, num_terms, name, capacity) bind(C, name="hylo_sindy_terms")
+      import :: c_ptr, c_char, c_size_t, c_int32_t
+      integer(c_size_t), value :: dim
+      type(c_ptr), value :: opts
+      integer(c_size_t), value :: index
+      integer(c_size_t), intent(out) :: num_terms
+      character(kind=c_char), dimension(*), intent(out) :: name
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_sindy_terms
+    end function
 
     ! ---- PINNs: strings through hylo_c_string(); points(num_coordinates, n) in Fortran order is
     ! ---- exactly the C layout n × num_coordinates; out(num_fields, n) likewise.

@@ -1,8 +1,9 @@
 import HyloCore
 
-/// Pointwise nonlinearities, named as in the C ABI's options.
+/// Pointwise nonlinearities, named as in the C ABI's options. `gaussian` is the radial basis
+/// function exp(−x²) of the universal-differential-equation paper's networks.
 public enum Activation: String, CaseIterable, Sendable {
-    case identity, tanh, relu, gelu, silu, elu, sigmoid, softplus
+    case identity, tanh, relu, gelu, silu, elu, sigmoid, softplus, gaussian
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch self {
@@ -14,6 +15,7 @@ public enum Activation: String, CaseIterable, Sendable {
         case .elu: return x.elu()
         case .sigmoid: return x.sigmoid()
         case .softplus: return x.softplus()
+        case .gaussian: return (x.squared() * -1).exp()
         }
     }
 

@@ -108,6 +108,7 @@ extension Activation {
         case .gelu: return 0.5 * x * (1 + erf(x / 2.0.squareRoot()))
         case .silu: return x / (1 + exp(-x))
         case .elu: return x > 0 ? x : expm1(x)
+        case .gaussian: return exp(-x * x)
         case .identity: return x
         }
     }
@@ -122,6 +123,7 @@ extension Activation {
         case .gelu: return 0.5 * (1 + erf(x / 2.0.squareRoot())) + x * exp(-x * x / 2) / (2 * Double.pi).squareRoot()
         case .silu: let s = 1 / (1 + exp(-x)); return s * (1 + x * (1 - s))
         case .elu: return x > 0 ? 1 : exp(x)
+        case .gaussian: return -2 * x * exp(-x * x)
         case .identity: return 1
         }
     }

@@ -17,6 +17,9 @@ public struct HybridTraining: Sendable {
     public var lbfgsIterations = 100
     /// Estimate the physical parameters together with the network (else they stay fixed).
     public var trainPhysics = true
+    /// Train the network's weights (false: fit the physics alone, as the physics-only baseline of
+    /// grey-box modelling; the network keeps its weights, zero for a fresh `outputScale: 0` net).
+    public var trainNetwork = true
     /// Per-component weights of the squared errors (nil: all 1). With noise of different sizes
     /// in different components, 1/σᵢ² makes the loss the Gaussian negative log-likelihood.
     public var componentWeights: [Double]?
@@ -41,6 +44,13 @@ public struct HybridTraining: Sendable {
     /// physics model integrated without the network, whose gradient reaches only the physical
     /// parameters; it keeps them close to their physics-only fit.
     public var physicsFitWeight = 0.0
+    /// Multiple shooting: each trajectory is cut into this many segments of consecutive output
+    /// times, each integrated from its own free initial state (the first from `y0`), fitted with
+    /// the parameters; `continuityWeight · mean ‖defect‖²` pulls every segment's end onto the next
+    /// segment's start. Long horizons and oscillating systems, whose single-shooting loss has many
+    /// local minima, become a set of short, nearly convex fits that join up as training goes.
+    public var shootingSegments = 1
+    public var continuityWeight = 100.0
 
     public init() {}
 }
@@ -51,6 +61,9 @@ public struct HybridTrainingResult: Sendable {
     public var dataLoss: Double
     /// `mean ‖g‖²` along the fitted trajectories.
     public var networkNorm: Double
+    /// Multiple shooting's `mean ‖defect‖²` at the segment joins (0 with one segment). The data
+    /// loss and network norm above are those of the trained model integrated in one piece.
+    public var continuityDefect: Double
     /// APHYNITY's final multiplier (1 without APHYNITY).
     public var multiplier: Double
     /// Total loss after each Adam step and each L-BFGS iteration.
@@ -79,22 +92,34 @@ public func trainHybrid(_ system: HybridSystem, data: [TrajectoryData], initialP
     if system.physics == nil && (options.orthogonalityPenalty > 0 || options.physicsFitWeight > 0) {
         throw ODEError.invalidArgument("the orthogonality penalty and the physics-fit weight need a physics model")
     }
+    guard options.shootingSegments >= 1, options.continuityWeight >= 0 && options.continuityWeight.isFinite else {
+        throw ODEError.invalidArgument("multiple shooting needs ≥ 1 segments and a finite continuity weight ≥ 0")
+    }
     let objective = HybridObjective(system: system, data: data, options: options)
-    let trainable: [Int] = options.trainPhysics ? Array(0..<system.parameterCount)
-        : Array(system.physicsParameterCount..<system.parameterCount)
+    let trainable = (options.trainPhysics ? Array(0..<system.physicsParameterCount) : [])
+        + (options.trainNetwork ? Array(system.physicsParameterCount..<system.parameterCount) : [])
+    guard !trainable.isEmpty else { throw ODEError.invalidArgument("nothing to train: neither physics parameters nor network weights") }
     var parameters = initialParameters
+    var nodes = objective.initialNodes()
     var multiplier = options.aphynity ? options.aphynityInitialMultiplier : 1
     var history: [Double] = []
     var cancelled = false
+    /// The optimizers' variables: the trained parameters, then multiple shooting's node states.
+    func unpack(_ x: [Double]) -> ([Double], [Double]) {
+        var p = parameters
+        for (k, i) in trainable.enumerated() { p[i] = x[k] }
+        return (p, Array(x[trainable.count...]))
+    }
+    func packedGradient(_ value: HybridObjective.Value) -> [Double] { trainable.map { value.gradient[$0] } + value.nodeGradient }
 
     // Adam
-    let weights = Parameter(Tensor(trainable.map { parameters[$0] }))
+    let variables = Parameter(Tensor(trainable.map { parameters[$0] } + nodes))
     let adam = Adam(learningRate: options.learningRate)
     for iteration in 0..<options.adamIterations {
-        let value = try objective.evaluate(parameters, multiplier: multiplier)
+        let value = try objective.evaluate(parameters, nodes: nodes, multiplier: multiplier)
         history.append(value.total)
-        adam.step([weights], gradients: [Tensor(trainable.map { value.gradient[$0] })])
-        for (k, i) in trainable.enumerated() { parameters[i] = weights.value.scalars[k] }
+        adam.step([variables], gradients: [Tensor(packedGradient(value))])
+        (parameters, nodes) = unpack(variables.value.scalars.array)
         if options.aphynity && (iteration + 1) % options.aphynityUpdateEvery == 0 {
             multiplier += options.aphynityStep * value.dataLoss
         }
@@ -106,24 +131,28 @@ public func trainHybrid(_ system: HybridSystem, data: [TrajectoryData], initialP
         var lbfgs = LBFGS()
         lbfgs.maxIterations = options.lbfgsIterations
         lbfgs.gradientTolerance = 1e-10
-        let start = trainable.map { parameters[$0] }
-        let result = lbfgs.minimize(from: start, { x in
-            var p = parameters
-            for (k, i) in trainable.enumerated() { p[i] = x[k] }
-            guard let value = try? objective.evaluate(p, multiplier: multiplier) else {
+        let result = lbfgs.minimize(from: trainable.map { parameters[$0] } + nodes, { x in
+            let (p, u) = unpack(x)
+            guard let value = try? objective.evaluate(p, nodes: u, multiplier: multiplier) else {
                 return (.infinity, Array(repeating: 0, count: x.count))
             }
-            return (value.total, trainable.map { value.gradient[$0] })
+            return (value.total, packedGradient(value))
         }, progress: { iteration, loss in
             history.append(loss)
             return progress?("lbfgs", iteration, options.lbfgsIterations, loss) ?? true
         })
-        if result.value.isFinite { for (k, i) in trainable.enumerated() { parameters[i] = result.x[k] } }
+        if result.value.isFinite { (parameters, nodes) = unpack(result.x) }
         cancelled = result.reason == .cancelled
     }
-    let final = try objective.evaluate(parameters, multiplier: multiplier)
+    let segmented = try objective.evaluate(parameters, nodes: nodes, multiplier: multiplier)
+    // The model as it will be used: integrated in one piece (the segments' fit if that fails).
+    var whole = options
+    whole.shootingSegments = 1
+    let final = options.shootingSegments == 1 ? segmented
+        : (try? HybridObjective(system: system, data: data, options: whole).evaluate(parameters, nodes: [], multiplier: multiplier)) ?? segmented
     return HybridTrainingResult(parameters: parameters, dataLoss: final.dataLoss, networkNorm: final.networkNorm,
-                                multiplier: multiplier, history: history, cancelled: cancelled)
+                                continuityDefect: segmented.continuityDefect, multiplier: multiplier, history: history,
+                                cancelled: cancelled)
 }
 
 /// The training loss and its gradient over all trajectories.
@@ -132,34 +161,90 @@ struct HybridObjective {
     let data: [TrajectoryData]
     let options: HybridTraining
 
-    struct Value { var total: Double; var gradient: [Double]; var dataLoss: Double; var networkNorm: Double }
+    struct Value {
+        var total: Double
+        /// With respect to the parameters [p, φ].
+        var gradient: [Double]
+        /// With respect to multiple shooting's node states.
+        var nodeGradient: [Double]
+        var dataLoss: Double
+        var networkNorm: Double
+        var continuityDefect: Double
+    }
 
-    func evaluate(_ p: [Double], multiplier: Double) throws -> Value {
+    /// The first output time of each segment of a trajectory with `count` output times, then
+    /// `count`: segments of (nearly) equal numbers of output times, at least one each.
+    func segmentBounds(_ count: Int) -> [Int] {
+        let segments = Swift.min(options.shootingSegments, count)
+        return (0...segments).map { count * $0 / segments }
+    }
+
+    /// Multiple shooting's free states, segment after segment of each trajectory after the first:
+    /// the observed state at the segment's start, or where a component was not observed there, its
+    /// last earlier observation (else its initial value).
+    func initialNodes() -> [Double] {
+        var nodes: [Double] = []
+        for trajectory in data {
+            for b in segmentBounds(trajectory.times.count).dropFirst().dropLast() {
+                for i in 0..<system.dimension {
+                    let k = (0..<b).last { trajectory.observed($0, i) }
+                    nodes.append(k.map { trajectory.observations[$0][i] } ?? trajectory.y0[i])
+                }
+            }
+        }
+        return nodes
+    }
+
+    func evaluate(_ p: [Double], nodes: [Double], multiplier: Double) throws -> Value {
+        let d = system.dimension
         let observed = Double(data.reduce(0) { $0 + $1.observedCount })
         let points = Double(data.reduce(0) { $0 + $1.times.count })
         let dataWeight = options.aphynity ? multiplier : 1
         let normWeight = options.aphynity ? 1 : options.networkPenalty
-        var total = [Double](repeating: 0, count: p.count)
-        var dataLoss = 0.0, networkNorm = 0.0, overlap = 0.0
+        let joinScale = options.continuityWeight * 2 / Double(Swift.max(nodes.count, 1))
+        var total = [Double](repeating: 0, count: p.count), nodeGradient = [Double](repeating: 0, count: nodes.count)
+        var dataLoss = 0.0, networkNorm = 0.0, overlap = 0.0, defect = 0.0
+        var node = 0  // the offset of the current segment's start in `nodes`
         for trajectory in data {
-            var direct = [Double](repeating: 0, count: p.count)
-            let result = try gradient(system, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
-                                      options: options.solver, method: options.gradient) { solution in
-                var cotangents = misfit(trajectory, solution.states, observed: observed, weight: dataWeight, into: &dataLoss)
-                for (k, y) in solution.states.enumerated() {
-                    let g = system.networkTerm(y, p)
-                    networkNorm += g.reduce(0) { $0 + $1 * $1 } / points
-                    if normWeight > 0 {
-                        system.networkVJP(y, p, cotangent: g.map { normWeight * 2 * $0 / points }, yBar: &cotangents[k], pBar: &direct)
+            let bounds = segmentBounds(trajectory.times.count)
+            for s in 0..<(bounds.count - 1) {
+                let rows = bounds[s]..<bounds[s + 1]
+                let start = s == 0 ? trajectory.y0 : Array(nodes[node..<(node + d)])
+                let next = s + 2 < bounds.count ? (s == 0 ? node : node + d) : nil
+                var direct = [Double](repeating: 0, count: p.count)
+                let result = try gradient(system, y0: start, t0: s == 0 ? trajectory.t0 : trajectory.times[rows.lowerBound - 1],
+                                          times: Array(trajectory.times[rows]), parameters: p,
+                                          options: options.solver, method: options.gradient) { solution in
+                    var cotangents = misfit(trajectory, rows: rows, solution.states, observed: observed, weight: dataWeight,
+                                            into: &dataLoss)
+                    for (k, y) in solution.states.enumerated() {
+                        let g = system.networkTerm(y, p)
+                        networkNorm += g.reduce(0) { $0 + $1 * $1 } / points
+                        if normWeight > 0 {
+                            system.networkVJP(y, p, cotangent: g.map { normWeight * 2 * $0 / points }, yBar: &cotangents[k], pBar: &direct)
+                        }
+                        if options.orthogonalityPenalty > 0 {
+                            overlap += try addOverlapGradient(t: trajectory.times[rows.lowerBound + k], y: y, g: g, p: p, points: points,
+                                                              yBar: &cotangents[k], pBar: &direct)
+                        }
                     }
-                    if options.orthogonalityPenalty > 0 {
-                        overlap += try addOverlapGradient(t: trajectory.times[k], y: y, g: g, p: p, points: points,
-                                                          yBar: &cotangents[k], pBar: &direct)
+                    if let next, let end = solution.states.last {
+                        // the defect e between this segment's end and the next one's start
+                        for i in 0..<d {
+                            let e = end[i] - nodes[next + i]
+                            defect += e * e / Double(nodes.count)
+                            cotangents[cotangents.count - 1][i] += joinScale * e
+                            nodeGradient[next + i] -= joinScale * e
+                        }
                     }
+                    return cotangents
                 }
-                return cotangents
+                for k in 0..<p.count { total[k] += result.parameters[k] + direct[k] }
+                if s > 0 {
+                    for i in 0..<d { nodeGradient[node + i] += result.initialState[i] }
+                    node += d
+                }
             }
-            for k in 0..<p.count { total[k] += result.parameters[k] + direct[k] }
         }
         var physicsLoss = 0.0
         if options.physicsFitWeight > 0, let physics = system.physics {
@@ -175,16 +260,17 @@ struct HybridObjective {
             }
         }
         return Value(total: dataWeight * dataLoss + normWeight * networkNorm + decay + options.orthogonalityPenalty * overlap
-                        + options.physicsFitWeight * physicsLoss,
-                     gradient: total, dataLoss: dataLoss, networkNorm: networkNorm)
+                        + options.physicsFitWeight * physicsLoss + options.continuityWeight * defect,
+                     gradient: total, nodeGradient: nodeGradient, dataLoss: dataLoss, networkNorm: networkNorm,
+                     continuityDefect: defect)
     }
 
-    /// Adds the (component-weighted) squared errors of the observed values of one trajectory,
-    /// divided by the `observed` count of all trajectories, to `loss`; returns their cotangents
-    /// with respect to `states`, times `weight`.
-    private func misfit(_ trajectory: TrajectoryData, _ states: [[Double]], observed: Double, weight: Double,
+    /// Adds the (component-weighted) squared errors of the observed values at output times `rows`
+    /// of one trajectory (`states` in that order), divided by the `observed` count of all
+    /// trajectories, to `loss`; returns their cotangents with respect to `states`, times `weight`.
+    private func misfit(_ trajectory: TrajectoryData, rows: Range<Int>, _ states: [[Double]], observed: Double, weight: Double,
                         into loss: inout Double) -> [[Double]] {
-        states.enumerated().map { k, y in
+        zip(rows, states).map { k, y in
             (0..<y.count).map { i in
                 guard trajectory.observed(k, i) else { return 0 }
                 let r = y[i] - trajectory.observations[k][i], w = options.componentWeights?[i] ?? 1
@@ -220,7 +306,7 @@ struct HybridObjective {
         for trajectory in data {
             let result = try gradient(physics, y0: trajectory.y0, t0: trajectory.t0, times: trajectory.times, parameters: p,
                                       options: options.solver, method: options.gradient) { solution in
-                misfit(trajectory, solution.states, observed: observed, weight: 1, into: &loss)
+                misfit(trajectory, rows: trajectory.times.indices, solution.states, observed: observed, weight: 1, into: &loss)
             }
             for k in 0..<p.count { total[k] += result.parameters[k] }
         }

@@ -16,19 +16,24 @@ public func c2st(reference x: Tensor, samples y: Tensor, seed: UInt64 = 1, folds
     let data = Tensor.concatenate([scaling.apply(x), scaling.apply(y)], axis: 0).detached()
     let labels = Tensor(shape: [data.shape[0], 1],
                         scalars: Array(repeating: 0, count: x.shape[0]) + Array(repeating: 1, count: y.shape[0]))
-    var rng = Philox(seed: seed, stream: 0x6332_7374)
-    let order = rng.permutation(data.shape[0])
-    var accuracy = 0.0
-    for k in 0..<folds {
-        let lo = order.count * k / folds, hi = order.count * (k + 1) / folds
-        let test = Array(order[lo..<hi]), train = Array(order[..<lo] + order[hi...])
-        let classifier = MLP(.init(widths: [d, 10 * d, 10 * d, 1], activation: .relu, initializer: .xavierUniform), rng: &rng)
-        fitClassifier(classifier, data.selectRows(train), labels.selectRows(train), rng: &rng, maxEpochs: maxEpochs)
-        let logits = withoutGradients { classifier(data.selectRows(test)) }
-        let truth = labels.selectRows(test)
-        let correct = zip(logits.scalars, truth.scalars).filter { ($0 > 0 ? 1.0 : 0.0) == $1 }.count
-        accuracy += Double(correct) / Double(test.count)
+    var shuffle = Philox(seed: seed, stream: 0x6332_7374)
+    let order = shuffle.permutation(data.shape[0])
+    // The folds are independent fits, each with its own random stream: they run concurrently.
+    var accuracies = [Double](repeating: 0, count: folds)
+    accuracies.withUnsafeMutableBufferPointer { out in
+        concurrently(folds) { k in
+            var rng = Philox(seed: seed, stream: 0x6332_7374 + 1 + UInt64(k))
+            let lo = order.count * k / folds, hi = order.count * (k + 1) / folds
+            let test = Array(order[lo..<hi]), train = Array(order[..<lo] + order[hi...])
+            let classifier = MLP(.init(widths: [d, 10 * d, 10 * d, 1], activation: .relu, initializer: .xavierUniform), rng: &rng)
+            fitClassifier(classifier, data.selectRows(train), labels.selectRows(train), rng: &rng, maxEpochs: maxEpochs)
+            let logits = withoutGradients { classifier(data.selectRows(test)) }
+            let truth = labels.selectRows(test)
+            let correct = zip(logits.scalars, truth.scalars).filter { ($0 > 0 ? 1.0 : 0.0) == $1 }.count
+            out[k] = Double(correct) / Double(test.count)
+        }
     }
+    let accuracy = accuracies.reduce(0, +)
     return accuracy / Double(folds)
 }
 

@@ -81,6 +81,8 @@ program ode_fortran
   ! a hybrid model around the same physics: the network learns an extra cubic damping -0.5 y2^3
   ! (data made by the Fortran function `truth`); the fit must improve on the physics alone
   call hybrid_check()
+  ! SINDy with sin and cos in the library finds a pendulum's -4 sin(theta) - 0.2 omega
+  call sindy_check()
 
   call hylo_options_free(opts)
   call hylo_ode_free(ode)
@@ -88,11 +90,12 @@ program ode_fortran
   print *, "ode_fortran: gradient ", grad_p
 contains
   subroutine hybrid_check()
-    type(c_ptr) :: truth_ode, model, loaded
+    type(c_ptr) :: truth_ode, model, loaded, shooting
     real(c_double) :: data(2, 3), fitted(2, 3), again(2, 3), loss, norm, multiplier, before
     real(c_double), allocatable :: params(:)
     integer(c_size_t) :: np, total
     call expect(hylo_ode_create(2_c_size_t, 2_c_size_t, c_funloc(truth), c_null_ptr, truth_ode) == HYLO_OK, "truth")
+    call expect(hylo_options_create(shooting) == HYLO_OK, "options")
     call expect(hylo_ode_solve(truth_ode, opts, 0d0, y0, p, times, 3_c_size_t, data) == HYLO_OK, "data")
     call expect(hylo_hybrid_create(ode, 2_c_size_t, c_null_ptr, 0_c_size_t, c_null_ptr, model) == HYLO_OK, "hybrid")
     call expect(hylo_hybrid_num_parameters(model, np, total) == HYLO_OK .and. np == 2, "sizes")
@@ -110,9 +113,39 @@ contains
     call expect(hylo_hybrid_load(hylo_c_string("ode_fortran_hybrid.safetensors"), ode, loaded) == HYLO_OK, "load")
     call expect(hylo_hybrid_solve(loaded, c_null_ptr, 0d0, y0, times, 3_c_size_t, again) == HYLO_OK, "solve loaded")
     call expect(all(again == fitted), "bit-identical after reload")
+    ! multiple shooting: two segments, each from its own free start, joined by the continuity term
+    call expect(hylo_options_set_int(shooting, hylo_c_string("shooting_segments"), 2) == HYLO_OK, "segments")
+    call expect(hylo_options_set_int(shooting, hylo_c_string("lbfgs_iterations"), 20) == HYLO_OK, "lbfgs")
+    call expect(hylo_hybrid_train(model, shooting, 0d0, y0, 1_c_size_t, times, 3_c_size_t, data, c_null_ptr, &
+                                  c_null_funptr, c_null_ptr) == HYLO_OK, "train by multiple shooting")
+    call expect(hylo_hybrid_training_result(model, loss, norm, multiplier) == HYLO_OK .and. loss < before / 10, &
+                "multiple shooting keeps the fit")
+    call hylo_options_free(shooting)
     call hylo_hybrid_free(loaded)
     call hylo_hybrid_free(model)
     call hylo_ode_free(truth_ode)
+  end subroutine
+
+  subroutine sindy_check()
+    type(c_ptr) :: library
+    real(c_double) :: states(2, 60), accelerations(60), xi(7)
+    integer(c_size_t) :: k, terms
+    character(kind=c_char) :: name(16)
+    do k = 1, 60
+      states(1, k) = -3d0 + 6d0 * real(k - 1, c_double) / 59d0
+      states(2, k) = cos(3d0 * real(k, c_double))
+    end do
+    accelerations = -4d0 * sin(states(1, :)) - 0.2d0 * states(2, :)
+    call expect(hylo_options_create(library) == HYLO_OK, "options")
+    call expect(hylo_options_set_int(library, hylo_c_string("degree"), 1) == HYLO_OK, "degree")
+    call expect(hylo_options_set_int(library, hylo_c_string("trigonometric"), 1) == HYLO_OK, "trigonometric")
+    call expect(hylo_sindy(states, accelerations, 60_c_size_t, 2_c_size_t, 1_c_size_t, library, xi, 7_c_size_t, terms) &
+                == HYLO_OK .and. terms == 7, "sindy")
+    call expect(abs(xi(4) + 4d0) < 1d-8 .and. abs(xi(3) + 0.2d0) < 1d-8, "sin(theta) and omega recovered")
+    call expect(all(xi([1, 2, 5, 6, 7]) == 0d0), "no spurious terms")
+    call expect(hylo_sindy_terms(2_c_size_t, library, 3_c_size_t, terms, name, 16_c_size_t) == HYLO_OK, "term name")
+    call expect(transfer(name(1:8), "12345678") == "sin(x0)"//c_null_char, "term 3 is sin(x0)")
+    call hylo_options_free(library)
   end subroutine
 
 end program

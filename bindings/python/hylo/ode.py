@@ -322,22 +322,25 @@ class Hybrid(Handle):
         lib.hylo_hybrid_save(self._p(), str(path).encode())
 
 
-def sparse_regression(samples, targets, degree: int = 2, threshold: float = 0.1, names=None):
-    """SINDy: fits each column of targets (n × outputs) as a sparse polynomial in samples (n × dim)
-    up to `degree`. Returns (coefficients (outputs × terms), term names)."""
+def sparse_regression(samples, targets, degree: int = 2, threshold: float = 0.1, names=None,
+                      trigonometric: bool = False, ridge: float = 1e-10, max_iterations: int = 20):
+    """SINDy: fits each column of targets (n × outputs) as a sparse combination of the monomials of
+    samples (n × dim) up to `degree` and, with `trigonometric`, sin and cos of each variable.
+    Returns (coefficients (outputs × terms), term names)."""
     x = np.ascontiguousarray(samples, float)
     y = np.ascontiguousarray(targets, float)
     x = x.reshape(len(x), -1)
     y = y.reshape(len(y), -1)
+    opts = options_or_null(dict(degree=degree, trigonometric=trigonometric, threshold=threshold, ridge=ridge,
+                                max_iterations=max_iterations))
     terms = ctypes.c_size_t()
-    lib.hylo_sparse_regression_terms(x.shape[1], degree, 0, ctypes.byref(terms), None, 0)
+    lib.hylo_sindy_terms(x.shape[1], opts._p(), 0, ctypes.byref(terms), None, 0)
     out = np.empty((y.shape[1], terms.value))
-    lib.hylo_sparse_regression(pointer(x), pointer(y), x.shape[0], x.shape[1], y.shape[1], degree, threshold,
-                               pointer(out), out.size, None)
+    lib.hylo_sindy(pointer(x), pointer(y), x.shape[0], x.shape[1], y.shape[1], opts._p(), pointer(out), out.size, None)
     buffer = ctypes.create_string_buffer(256)
     labels = []
     for j in range(terms.value):
-        lib.hylo_sparse_regression_terms(x.shape[1], degree, j, None, buffer, 256)
+        lib.hylo_sindy_terms(x.shape[1], opts._p(), j, None, buffer, 256)
         label = buffer.value.decode()
         if names is not None:
             for i, name in sorted(enumerate(names), key=lambda item: -item[0]):

@@ -118,3 +118,17 @@ def test_hybrid_model_learns_a_missing_term_and_sparse_regression_names_it(tmp_p
     again = Hybrid.load(path, physics)
     np.testing.assert_array_equal(again.parameters, model.parameters)
     np.testing.assert_array_equal(again.solve([1.2], times), model.solve([1.2], times))
+
+
+def test_sparse_regression_with_a_trigonometric_library_recovers_a_pendulum():
+    rng = np.random.default_rng(0)
+    states = np.column_stack([rng.uniform(-3, 3, 300), rng.uniform(-2, 2, 300)])  # (θ, ω)
+    accelerations = -4.0 * np.sin(states[:, 0]) - 0.2 * states[:, 1]
+    xi, names = sparse_regression(states, accelerations, degree=1, trigonometric=True, threshold=0.05,
+                                  names=["theta", "omega"])
+    assert names == ["1", "theta", "omega", "sin(theta)", "cos(theta)", "sin(omega)", "cos(omega)"]
+    expected = np.zeros(7)
+    expected[[2, 3]] = [-0.2, -4.0]
+    np.testing.assert_allclose(xi[0], expected, atol=1e-8)
+    with pytest.raises(hylo.HyloError, match="degree"):
+        sparse_regression(states, accelerations, degree=9)
