@@ -148,13 +148,28 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
             if let mixture {
                 z = mixture.sample(n, context, rng: &rng)
             } else {
-                let c = context.expand(to: [n, layerContextDimension])
-                z = rng.normal([n, parameterDimension])
-                for layer in layers.reversed() { z = layer.inverse(z, c) }
+                z = invert(rng.normal([n, parameterDimension]), context: context.expand(to: [n, layerContextDimension]))
             }
             let theta = thetaScaling.invert(z)
             return support?.inverse(theta, context) ?? theta
         }
+    }
+
+    /// Base draws z pushed back through the layers. Large batches run as two halves on two cores
+    /// (a row's result does not depend on the other rows, and the cut is fixed, not chosen by the
+    /// number of threads).
+    private func invert(_ z: Tensor, context c: Tensor) -> Tensor {
+        let n = z.shape[0]
+        let passBack = { (z: Tensor, c: Tensor) in self.layers.reversed().reduce(z) { $1.inverse($0, c) } }
+        guard n >= 2048 else { return passBack(z, c) }
+        var halves = [Tensor?](repeating: nil, count: 2)
+        halves.withUnsafeMutableBufferPointer { out in
+            concurrently(2) { h in
+                let rows = Array((n * h / 2)..<(n * (h + 1) / 2))
+                out[h] = withoutGradients { passBack(z.selectRows(rows), c.selectRows(rows)) }
+            }
+        }
+        return Tensor.concatenate(halves.map { $0! }, axis: 0)
     }
 
     /// One draw per row of x `[m, c]`, without gradients (flows only, not the mixture density).
@@ -162,9 +177,7 @@ public final class ConditionalFlow: ConditionalDensityEstimator {
         precondition(mixture == nil, "sampleRows is for flows")
         return withoutGradients {
             let c = conditioning(x)
-            var z = rng.normal([x.shape[0], parameterDimension])
-            for layer in layers.reversed() { z = layer.inverse(z, c) }
-            let theta = thetaScaling.invert(z)
+            let theta = thetaScaling.invert(invert(rng.normal([x.shape[0], parameterDimension]), context: c))
             return support?.inverse(theta, c) ?? theta
         }
     }

@@ -114,8 +114,8 @@ contains
     call expect(hylo_hybrid_solve(loaded, c_null_ptr, 0d0, y0, times, 3_c_size_t, again) == HYLO_OK, "solve loaded")
     call expect(all(again == fitted), "bit-identical after reload")
     ! multiple shooting: two segments, each from its own free start, joined by the continuity term
-    call expect(hylo_options_set_int(shooting, hylo_c_string("shooting_segments"), 2) == HYLO_OK, "segments")
-    call expect(hylo_options_set_int(shooting, hylo_c_string("lbfgs_iterations"), 20) == HYLO_OK, "lbfgs")
+    call expect(hylo_options_set_int(shooting, hylo_c_string("shooting_segments"), 2_c_int64_t) == HYLO_OK, "segments")
+    call expect(hylo_options_set_int(shooting, hylo_c_string("lbfgs_iterations"), 20_c_int64_t) == HYLO_OK, "lbfgs")
     call expect(hylo_hybrid_train(model, shooting, 0d0, y0, 1_c_size_t, times, 3_c_size_t, data, c_null_ptr, &
                                   c_null_funptr, c_null_ptr) == HYLO_OK, "train by multiple shooting")
     call expect(hylo_hybrid_training_result(model, loss, norm, multiplier) == HYLO_OK .and. loss < before / 10, &
@@ -137,8 +137,8 @@ contains
     end do
     accelerations = -4d0 * sin(states(1, :)) - 0.2d0 * states(2, :)
     call expect(hylo_options_create(library) == HYLO_OK, "options")
-    call expect(hylo_options_set_int(library, hylo_c_string("degree"), 1) == HYLO_OK, "degree")
-    call expect(hylo_options_set_int(library, hylo_c_string("trigonometric"), 1) == HYLO_OK, "trigonometric")
+    call expect(hylo_options_set_int(library, hylo_c_string("degree"), 1_c_int64_t) == HYLO_OK, "degree")
+    call expect(hylo_options_set_int(library, hylo_c_string("trigonometric"), 1_c_int64_t) == HYLO_OK, "trigonometric")
     call expect(hylo_sindy(states, accelerations, 60_c_size_t, 2_c_size_t, 1_c_size_t, library, xi, 7_c_size_t, terms) &
                 == HYLO_OK .and. terms == 7, "sindy")
     call expect(abs(xi(4) + 4d0) < 1d-8 .and. abs(xi(3) + 0.2d0) < 1d-8, "sin(theta) and omega recovered")
