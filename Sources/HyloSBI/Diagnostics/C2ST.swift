@@ -33,8 +33,7 @@ public func c2st(reference x: Tensor, samples y: Tensor, seed: UInt64 = 1, folds
             out[k] = Double(correct) / Double(test.count)
         }
     }
-    let accuracy = accuracies.reduce(0, +)
-    return accuracy / Double(folds)
+    return accuracies.reduce(0, +) / Double(folds)
 }
 
 /// scikit-learn's MLPClassifier training (adam solver): binary cross-entropy plus
