@@ -132,3 +132,20 @@ def test_sparse_regression_with_a_trigonometric_library_recovers_a_pendulum():
     np.testing.assert_allclose(xi[0], expected, atol=1e-8)
     with pytest.raises(hylo.HyloError, match="degree"):
         sparse_regression(states, accelerations, degree=9)
+
+
+def test_multiple_shooting_finds_an_oscillators_frequency_where_single_shooting_is_trapped():
+    # y0' = y1, y1' = -w^2 y0 observed over 4 periods; the network is zero and not trained
+    physics = ODE(lambda t, y, p: [y[1], -p[0] ** 2 * y[0]], n=2, num_params=1,
+                  vjp_y=lambda t, y, p, v: [-p[0] ** 2 * v[1], v[0]], vjp_p=lambda t, y, p, v: [-2 * p[0] * y[0] * v[1]])
+    times = 0.25 * np.arange(1, 49)
+    data = np.column_stack([np.cos(2 * times), -2 * np.sin(2 * times)])
+    settings = dict(train_network=False, adam_iterations=200, learning_rate=0.02, lbfgs_iterations=150)
+    fits = {}
+    for segments in (1, 12):
+        model = Hybrid(physics, hidden_features=2, hidden_layers=1, output_scale=0.0, seed=1)
+        model.physics_parameters = [1.3]
+        fits[segments] = model.fit([1.0, 0.0], times, data, shooting_segments=segments, **settings), model.physics_parameters[0]
+    (single, w_single), (multiple, w_multiple) = fits[1], fits[12]
+    assert abs(w_multiple - 2) < 1e-5 and multiple["data_loss"] < 1e-8
+    assert abs(w_single - 2) > 0.1 and single["data_loss"] > 100 * multiple["data_loss"]
