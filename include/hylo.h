@@ -912,9 +912,9 @@ hylo_status hylo_hybrid_set_parameters(hylo_hybrid *model, const double *paramet
  *
  * Options (default): the solver options of hylo_ode_solve (method tsit5, rtol 1e-6, atol 1e-8),
  * "gradient" (discrete_adjoint), "adam_iterations" int (300), "learning_rate" (0.01),
- * "lbfgs_iterations" int (100), "train_physics" int 0/1 (1: estimate p jointly), "train_network" int 0/1 (1; 0: fit the physics
- * alone, the network keeping its weights), "weight_decay"
- * (0: L2 on φ), "network_penalty" (0: + w·mean‖g‖² along the trajectories), "aphynity" int 0/1
+ * "lbfgs_iterations" int (100), "train_physics" int 0/1 (1: estimate p jointly), "train_network"
+ * int 0/1 (1; 0: fit the physics alone, the network keeping its weights), "weight_decay" (0: L2
+ * on φ), "network_penalty" (0: + w·mean‖g‖² along the trajectories), "aphynity" int 0/1
  * (0; 1: minimize mean‖g‖² subject to fitting the data, by the method of multipliers, with
  * "aphynity_initial_multiplier" (1), "aphynity_step" (1), "aphynity_update_every" int (10)),
  * "orthogonality_penalty" (0: + w·mean⟨f_physics, g⟩², physics and network should not overlap),
@@ -1163,8 +1163,8 @@ typedef struct hylo_deeponet hylo_deeponet;
  * axis), "width" int (64), "layers" int (4, Fourier layers), "in_channels" int (1),
  * "out_channels" int (1), "lifting_channels" int (0: one linear lifting map; else a hidden layer
  * of that width), "projection_channels" int (128), "activation" (gelu: gelu, relu, tanh, silu,
- * elu, sigmoid, softplus, gaussian, identity), "padding" int (0: zero cells appended to each axis inside
- * the Fourier layers, for non-periodic data), "append_grid" int 0/1 (1: grid coordinates as extra
+ * elu, sigmoid, softplus, gaussian, identity), "padding" int (0: zero cells appended to each axis
+ * inside the Fourier layers, for non-periodic data), "append_grid" int 0/1 (1: grid coordinates as extra
  * input channels), "normalize" int 0/1 (1: standardize each input and output channel with
  * statistics of the training data), "seed" int (0). Since 0.1.
  */
