@@ -208,8 +208,11 @@ public func hylo_sparse_regression(_ samples: UnsafePointer<Double>?, _ targets:
                                    _ capacity: Int, _ numTerms: UnsafeMutablePointer<Int>?) -> hylo_status {
     abiCall("hylo_sparse_regression") {
         guard threshold >= 0, threshold.isFinite else { throw HyloError.invalid("threshold is \(threshold); it must be ≥ 0") }
-        try fitSparse(samples, targets, n, dim, outputs, try candidateLibrary(dim: dim, degree: degree), threshold: threshold,
-                      coefficients, capacity, numTerms)
+        var defaults = OptionReader(nil)
+        var fit = try fitOptions(&defaults)
+        fit.threshold = threshold
+        try fitSparse(samples, targets, n, dim, outputs, try candidateLibrary(dim: dim, degree: degree), fit, coefficients, capacity,
+                      numTerms)
     }
 }
 
@@ -230,8 +233,7 @@ public func hylo_sindy(_ samples: UnsafePointer<Double>?, _ targets: UnsafePoint
         let library = try candidateLibrary(dim: dim, &o)
         let fit = try fitOptions(&o)
         try o.finish()
-        try fitSparse(samples, targets, n, dim, outputs, library, threshold: fit.threshold, ridge: fit.ridge,
-                      maxIterations: fit.iterations, coefficients, capacity, numTerms)
+        try fitSparse(samples, targets, n, dim, outputs, library, fit, coefficients, capacity, numTerms)
     }
 }
 
@@ -261,14 +263,18 @@ private func candidateLibrary(dim: Int, _ o: inout OptionReader) throws -> Candi
     return polynomials + CandidateLibrary.trigonometric(variables: (0..<dim).map { "x\($0)" })
 }
 
-private func fitOptions(_ o: inout OptionReader) throws -> (threshold: Double, ridge: Double, iterations: Int) {
+/// How STLSQ fits: the options "threshold", "ridge" and "max_iterations" (also the defaults of
+/// hylo_sparse_regression, which takes the threshold as an argument).
+private typealias SparseFit = (threshold: Double, ridge: Double, iterations: Int)
+
+private func fitOptions(_ o: inout OptionReader) throws -> SparseFit {
     (try o.double("threshold", default: 0.1, in: 0...1e300), try o.double("ridge", default: 1e-10, in: 0...1e6),
      try o.int("max_iterations", default: 20, in: 1...100_000))
 }
 
 private func fitSparse(_ samples: UnsafePointer<Double>?, _ targets: UnsafePointer<Double>?, _ n: Int, _ dim: Int, _ outputs: Int,
-                       _ library: CandidateLibrary, threshold: Double, ridge: Double = 1e-10, maxIterations: Int = 20,
-                       _ coefficients: UnsafeMutablePointer<Double>?, _ capacity: Int, _ numTerms: UnsafeMutablePointer<Int>?) throws {
+                       _ library: CandidateLibrary, _ fit: SparseFit, _ coefficients: UnsafeMutablePointer<Double>?,
+                       _ capacity: Int, _ numTerms: UnsafeMutablePointer<Int>?) throws {
     try Check.positive(n, "n", max: 1 << 28)
     try Check.positive(outputs, "outputs", max: 1 << 16)
     let x = try Check.array(samples, count: try Check.product(n, dim, "n × dim"), "samples")
@@ -279,7 +285,7 @@ private func fitSparse(_ samples: UnsafePointer<Double>?, _ targets: UnsafePoint
     let xi = try solving {
         try sparseRegression(samples: (0..<n).map { Array(x[($0 * dim)..<(($0 + 1) * dim)]) },
                              targets: (0..<n).map { Array(y[($0 * outputs)..<(($0 + 1) * outputs)]) },
-                             library: library, threshold: threshold, ridge: ridge, maxIterations: maxIterations)
+                             library: library, threshold: fit.threshold, ridge: fit.ridge, maxIterations: fit.iterations)
     }
     write(xi, to: out)
     numTerms?.pointee = library.names.count

@@ -48,22 +48,40 @@ import HyloNN
         let g = try gradient(system, y0: y0, t0: 0, times: times, parameters: p, options: options) { s in
             s.states.map { [2 * $0[0], 1] }
         }
-        for k in [0, 1, 5, 17, p.count - 1] {
-            var a = p, b = p
+        try expectCentralDifferences(at: p, [0, 1, 5, 17, p.count - 1], match: g.parameters, "parameter", loss)
+    }
+
+    /// The decay physics with a 2 → 6 → 2 network, and its parameters [k, φ].
+    func objectiveModel() throws -> (HybridSystem, [Double]) {
+        let system = try HybridSystem(physics: decayPhysics, network: DenseNetwork(widths: [2, 6, 2]))
+        return (system, [0.7] + system.network.initialParameters(seed: 5, outputScale: 1))
+    }
+
+    /// Training options whose solves are accurate enough for finite differences of the objective.
+    func tightTraining() -> HybridTraining {
+        var options = HybridTraining()
+        options.solver.relativeTolerance = 1e-11
+        options.solver.absoluteTolerance = 1e-12
+        return options
+    }
+
+    /// Central differences (step 10⁻⁶) of `f` in each coordinate `indices` of `x` match `gradient`
+    /// to 10⁻⁶ relative.
+    func expectCentralDifferences(at x: [Double], _ indices: [Int], match gradient: [Double], _ label: String,
+                                  _ f: ([Double]) throws -> Double) throws {
+        for k in indices {
+            var a = x, b = x
             a[k] += 1e-6; b[k] -= 1e-6
-            let fd = (try loss(a) - loss(b)) / 2e-6
-            #expect(abs(fd - g.parameters[k]) < 1e-6 * max(1, abs(fd)), "parameter \(k): \(g.parameters[k]) vs \(fd)")
+            let fd = (try f(a) - f(b)) / 2e-6
+            #expect(abs(fd - gradient[k]) < 1e-6 * max(1, abs(fd)), "\(label) \(k): \(gradient[k]) vs \(fd)")
         }
     }
 
     /// The training objective with every regularizer (‖g‖² penalty, ⟨f, g⟩², physics-alone fit,
     /// weight decay) has the gradient of its value.
     @Test func trainingObjectiveGradientMatchesFiniteDifferences() throws {
-        let system = try HybridSystem(physics: decayPhysics, network: DenseNetwork(widths: [2, 6, 2]))
-        let p = [0.7] + system.network.initialParameters(seed: 5, outputScale: 1)
-        var options = HybridTraining()
-        options.solver.relativeTolerance = 1e-11
-        options.solver.absoluteTolerance = 1e-12
+        let (system, p) = try objectiveModel()
+        var options = tightTraining()
         options.networkPenalty = 0.3
         options.orthogonalityPenalty = 0.8
         options.physicsFitWeight = 0.5
@@ -73,11 +91,8 @@ import HyloNN
                     TrajectoryData(t0: 0, y0: [0.3, 0.8], times: times, observations: times.map { [0.3 * exp(-$0), 0.8 * exp(-0.9 * $0)] })]
         let objective = HybridObjective(system: system, data: data, options: options)
         let value = try objective.evaluate(p, nodes: [], multiplier: 1)
-        for k in [0, 1, 4, 11, p.count - 1] {
-            var a = p, b = p
-            a[k] += 1e-6; b[k] -= 1e-6
-            let fd = (try objective.evaluate(a, nodes: [], multiplier: 1).total - objective.evaluate(b, nodes: [], multiplier: 1).total) / 2e-6
-            #expect(abs(fd - value.gradient[k]) < 1e-6 * max(1, abs(fd)), "parameter \(k): \(value.gradient[k]) vs \(fd)")
+        try expectCentralDifferences(at: p, [0, 1, 4, 11, p.count - 1], match: value.gradient, "parameter") {
+            try objective.evaluate($0, nodes: [], multiplier: 1).total
         }
     }
 
@@ -85,11 +100,8 @@ import HyloNN
     /// joins, with the network penalty along every segment) has the gradient of its value, for the
     /// parameters and for the node states.
     @Test func multipleShootingGradientMatchesFiniteDifferences() throws {
-        let system = try HybridSystem(physics: decayPhysics, network: DenseNetwork(widths: [2, 6, 2]))
-        let p = [0.7] + system.network.initialParameters(seed: 5, outputScale: 1)
-        var options = HybridTraining()
-        options.solver.relativeTolerance = 1e-11
-        options.solver.absoluteTolerance = 1e-12
+        let (system, p) = try objectiveModel()
+        var options = tightTraining()
         options.shootingSegments = 3
         options.continuityWeight = 7
         options.networkPenalty = 0.3
@@ -105,17 +117,11 @@ import HyloNN
         let u = nodes.enumerated().map { $1 + 0.05 * Double($0 + 1) }  // joins with defects
         let value = try objective.evaluate(p, nodes: u, multiplier: 1)
         #expect(value.continuityDefect > 1e-4)
-        for k in [0, 1, 9, p.count - 1] {
-            var a = p, b = p
-            a[k] += 1e-6; b[k] -= 1e-6
-            let fd = (try objective.evaluate(a, nodes: u, multiplier: 1).total - objective.evaluate(b, nodes: u, multiplier: 1).total) / 2e-6
-            #expect(abs(fd - value.gradient[k]) < 1e-6 * max(1, abs(fd)), "parameter \(k): \(value.gradient[k]) vs \(fd)")
+        try expectCentralDifferences(at: p, [0, 1, 9, p.count - 1], match: value.gradient, "parameter") {
+            try objective.evaluate($0, nodes: u, multiplier: 1).total
         }
-        for k in u.indices {
-            var a = u, b = u
-            a[k] += 1e-6; b[k] -= 1e-6
-            let fd = (try objective.evaluate(p, nodes: a, multiplier: 1).total - objective.evaluate(p, nodes: b, multiplier: 1).total) / 2e-6
-            #expect(abs(fd - value.nodeGradient[k]) < 1e-6 * max(1, abs(fd)), "node \(k): \(value.nodeGradient[k]) vs \(fd)")
+        try expectCentralDifferences(at: u, Array(u.indices), match: value.nodeGradient, "node") {
+            try objective.evaluate(p, nodes: $0, multiplier: 1).total
         }
     }
 
