@@ -878,20 +878,33 @@ hylo_status hylo_ode_statistics(const hylo_ode *ode, int64_t *out, size_t n);
  * Hybrid models: the user's physics plus a neural network, trained through the solver
  * ------------------------------------------------------------------------------------------- */
 
-/** y' = f_physics(t, y; p) + g(y; φ): a hylo_ode's physics plus a dense network of the state. */
+/** A hylo_ode's physics with a dense network coupled to it (by default y' = f_physics(t, y; p) + g(y; φ)). */
 typedef struct hylo_hybrid hylo_hybrid;
 
 /**
  * A hybrid model around `physics` (borrowed: it must outlive the model; NULL for a pure neural
- * ODE of n states, else n must equal its dimension). The network takes the n states and adds its
- * outputs to the state components listed in output_components (num_outputs entries; NULL: all n).
- * Its parameter vector is [p (num_params of the physics), φ (the network's weights)]; p starts
- * at 0 — set it with hylo_hybrid_set_parameters.
+ * ODE or Hamiltonian network of n states, else n must equal its dimension). Its parameter vector
+ * is [p (num_params of the physics), φ (the network's weights)]; p starts at 0 — set it with
+ * hylo_hybrid_set_parameters. The option "coupling" says how the network enters, with
+ * f = f_physics(t, y; p):
+ *   "additive" (default): y'_i = f_i + g_k(y) for the state components i listed in
+ *     output_components (num_outputs entries, the k-th output to the k-th; NULL: all n);
+ *   "physics_output": y'_i = f_i + g_k(y, f) — the network sees the state and the physics' output
+ *     (2n inputs) and corrects the latter; output_components as above;
+ *   "parameters": y' = f_physics(t, y; q) with q_j = p_j + h_k(y) for the physical parameters j
+ *     listed in output_components (NULL: all) — the network predicts state-dependent parameters
+ *     around their baseline p_j;
+ *   "hamiltonian": y' = f + J ∇H(y) on the state (q, p) (positions first, n even), J = [[0, I],
+ *     [−I, 0]], with H a network of one output — a Hamiltonian neural network (without physics,
+ *     a pure one), whose flow conserves H; output_components must be NULL.
+ * Whatever the coupling, the network term g is what the model adds to the physics at the same p
+ * (y' − f); the regularizers of hylo_hybrid_train act on it.
  *
- * Options (default): "hidden_features" int (32), "hidden_layers" int (2), "activation" string
- * (tanh: tanh, relu, gelu, silu, elu, sigmoid, softplus, gaussian = exp(−x²) as in the UDE
- * paper), "seed" int (0) for the initial weights, "output_scale" double (0.1), the scale of the
- * last layer at initialization. Since 0.1.
+ * Options (default): "coupling" string (additive), "hidden_features" int (32), "hidden_layers"
+ * int (2), "activation" string (tanh: tanh, relu, gelu, silu, elu, sigmoid, softplus, gaussian =
+ * exp(−x²) as in the UDE paper; Hamiltonian networks need a twice-differentiable one), "seed" int
+ * (0) for the initial weights, "output_scale" double (0.1), the scale of the last layer at
+ * initialization. Since 0.1.
  */
 hylo_status hylo_hybrid_create(hylo_ode *physics, size_t n, const size_t *output_components, size_t num_outputs,
                                const hylo_options *opts, hylo_hybrid **out);
@@ -939,11 +952,11 @@ hylo_status hylo_hybrid_training_result(const hylo_hybrid *model, double *data_l
  *  options of hylo_ode_solve. Since 0.1. */
 hylo_status hylo_hybrid_solve(hylo_hybrid *model, const hylo_options *opts, double t0, const double *y0,
                               const double *times, size_t num_times, double *states_out);
-/** The model's right-hand side at (t, y): ydot = f_physics + g (both n), for the user's own code;
- *  network_out (n, may be NULL) receives g alone. Since 0.1. */
+/** The model's right-hand side at (t, y): ydot (n), for the user's own code; network_out (n, may
+ *  be NULL) receives the network term alone, ydot − f_physics(t, y; p). Since 0.1. */
 hylo_status hylo_hybrid_rhs(hylo_hybrid *model, double t, const double *y, double *ydot, double *network_out);
 
-/** Saves the network's architecture and the parameters [p, φ]. Since 0.1. */
+/** Saves the network's architecture, the coupling and the parameters [p, φ]. Since 0.1. */
 hylo_status hylo_hybrid_save(const hylo_hybrid *model, const char *path);
 /** Loads a saved model around `physics`, which must have the sizes it was saved with (NULL if it
  *  was saved without). HYLO_E_FILE_FORMAT names the mismatch. Since 0.1. */

@@ -34,18 +34,35 @@ public func hylo_hybrid_create(_ physics: OpaquePointer?, _ n: Int, _ outputComp
                                                            from: Activation.allCases.map(\.rawValue).filter { $0 != "identity" }))!
         let seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
         let scale = try o.double("output_scale", default: 0.1, in: 0...1e6)
+        let coupling = HybridCoupling(rawValue: try o.choice("coupling", default: "additive", from: HybridCoupling.allCases.map(\.rawValue)))!
         try o.finish()
-        var outputs = Array(0..<n)
-        if let outputComponents {
-            try Check.positive(numOutputs, "num_outputs", max: n)
-            outputs = Array(UnsafeBufferPointer(start: outputComponents, count: numOutputs))
-            if let bad = outputs.first(where: { !(0..<n).contains($0) }) {
-                throw HyloError.invalid("output component \(UInt(bitPattern: bad)) is not a state index (0…\(n - 1))")
-            }
-            if Set(outputs).count != outputs.count { throw HyloError.invalid("output_components lists a component twice") }
+        let physicsParameters = physicsHandle?.system.parameterCount ?? 0
+        var targets: [Int]
+        switch coupling {
+        case .hamiltonian:
+            guard outputComponents == nil else { throw HyloError.invalid("a Hamiltonian network takes no output_components (pass NULL)") }
+            guard n % 2 == 0 else { throw HyloError.invalid("a Hamiltonian network needs an even n (positions, then momenta); n is \(n)") }
+            targets = []
+        case .parameters:
+            guard physicsParameters > 0 else { throw HyloError.invalid("the parameters coupling needs physics with parameters") }
+            targets = Array(0..<physicsParameters)
+        case .additive, .physicsOutput:
+            if coupling == .physicsOutput && physicsHandle == nil { throw HyloError.invalid("the physics_output coupling needs physics") }
+            targets = Array(0..<n)
         }
-        let network = DenseNetwork(widths: [n] + Array(repeating: hidden, count: layers) + [outputs.count], activation: activation)
-        let system = try solving { try HybridSystem(physics: physicsHandle?.system, network: network, outputComponents: outputs) }
+        if let outputComponents {
+            let bound = coupling == .parameters ? physicsParameters : n
+            let what = coupling == .parameters ? "a physical parameter index" : "a state index"
+            try Check.positive(numOutputs, "num_outputs", max: bound)
+            targets = Array(UnsafeBufferPointer(start: outputComponents, count: numOutputs))
+            if let bad = targets.first(where: { !(0..<bound).contains($0) }) {
+                throw HyloError.invalid("output component \(UInt(bitPattern: bad)) is not \(what) (0…\(bound - 1))")
+            }
+            if Set(targets).count != targets.count { throw HyloError.invalid("output_components lists an entry twice") }
+        }
+        let network = DenseNetwork(widths: [coupling.networkInputs(dimension: n)] + Array(repeating: hidden, count: layers)
+                                       + [coupling == .hamiltonian ? 1 : targets.count], activation: activation)
+        let system = try solving { try HybridSystem(physics: physicsHandle?.system, network: network, coupling: coupling, targets: targets) }
         let parameters = Array(repeating: 0, count: system.physicsParameterCount) + network.initialParameters(seed: seed, outputScale: scale)
         out.pointee = Handle.make(HybridHandle(system: system, physics: physicsHandle, parameters: parameters))
     }
@@ -178,7 +195,7 @@ public func hylo_hybrid_rhs(_ model: OpaquePointer?, _ t: Double, _ y: UnsafePoi
         let ok = try solving { try m.system.rhs(t, state, m.parameters, into: &dy) }
         guard ok else { throw HyloError(HYLO_E_CALLBACK, "the physics reported an illegal state at t = \(t)") }
         write([dy], to: out)
-        if let networkOut { write([m.system.networkTerm(state, m.parameters)], to: networkOut) }
+        if let networkOut { write([try solving { try m.system.networkTerm(t, state, m.parameters) }], to: networkOut) }
     }
 }
 

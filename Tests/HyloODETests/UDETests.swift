@@ -55,7 +55,7 @@ import HyloNN
         // sparse regression on the network term along the fitted trajectory
         let dense = Array(stride(from: 0.0, through: 3.0, by: 0.02))
         let fitted = try solve(system, y0: y0, t0: 0, times: dense, parameters: result.parameters).states
-        let targets = fitted.map { system.networkTerm($0, result.parameters) }
+        let targets = try fitted.map { try system.networkTerm(0, $0, result.parameters) }
         let library = CandidateLibrary.polynomials(variables: ["x", "y"], degree: 2)
         let xi = try sparseRegression(samples: fitted, targets: targets, library: library, threshold: 0.1)
         let xy = try #require(library.names.firstIndex(of: "x*y"))

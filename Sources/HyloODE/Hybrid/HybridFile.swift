@@ -2,7 +2,7 @@ import HyloCore
 import HyloNN
 
 /// Saving a trained hybrid model: one safetensors checkpoint of kind `"hybrid_ode"` with the
-/// network's architecture, the output components, the physics' sizes and the parameter vector
+/// network's architecture, the coupling and its targets, the physics' sizes and the parameter vector
 /// `[p, φ]`. The physics itself is code (a callback): loading takes it again and checks its sizes.
 extension HybridSystem {
     public static let checkpointKind = "hybrid_ode"
@@ -11,7 +11,8 @@ extension HybridSystem {
         Checkpoint(kind: Self.checkpointKind, tensors: [("parameters", Tensor(parameters))], metadata: [
             "widths": network.widths.map(String.init).joined(separator: ","),
             "activation": network.activation.rawValue,
-            "output_components": outputComponents.map(String.init).joined(separator: ","),
+            "coupling": coupling.rawValue,
+            "output_components": targets.map(String.init).joined(separator: ","),
             "physics_dimension": physics.map { String($0.dimension) } ?? "none",
             "physics_parameters": String(physicsParameterCount),
         ])
@@ -30,6 +31,10 @@ extension HybridSystem {
         guard let activation = Activation(rawValue: try field("activation")) else {
             throw CheckpointError.inconsistent("activation '\(ck.metadata["activation"] ?? "")' is not supported")
         }
+        // Files written before couplings existed are additive.
+        guard let coupling = HybridCoupling(rawValue: ck.metadata["coupling"] ?? "additive") else {
+            throw CheckpointError.inconsistent("coupling '\(ck.metadata["coupling"] ?? "")' is not supported")
+        }
         let outputs = try field("output_components").split(separator: ",").compactMap { Int($0) }
         let savedDimension = try field("physics_dimension"), savedParameters = Int(try field("physics_parameters"))
         if let physics {
@@ -43,7 +48,7 @@ extension HybridSystem {
         let system: HybridSystem
         do {
             system = try HybridSystem(physics: physics, network: DenseNetwork(widths: widths, activation: activation),
-                                      outputComponents: outputs)
+                                      coupling: coupling, targets: outputs)
         } catch { throw CheckpointError.inconsistent("\(error)") }
         guard let stored = ck["parameters"], stored.shape == [system.parameterCount] else {
             throw CheckpointError.inconsistent("'parameters' is missing or not of shape [\(system.parameterCount)]")

@@ -218,13 +218,14 @@ struct HybridObjective {
                     var cotangents = misfit(trajectory, rows: rows, solution.states, observed: observed, weight: dataWeight,
                                             into: &dataLoss)
                     for (k, y) in solution.states.enumerated() {
-                        let g = system.networkTerm(y, p)
+                        let t = trajectory.times[rows.lowerBound + k]
+                        let g = try system.networkTerm(t, y, p)
                         networkNorm += g.reduce(0) { $0 + $1 * $1 } / points
                         if normWeight > 0 {
-                            system.networkVJP(y, p, cotangent: g.map { normWeight * 2 * $0 / points }, yBar: &cotangents[k], pBar: &direct)
+                            try system.networkVJP(t, y, p, cotangent: g.map { normWeight * 2 * $0 / points }, yBar: &cotangents[k], pBar: &direct)
                         }
                         if options.orthogonalityPenalty > 0 {
-                            overlap += try addOverlapGradient(t: trajectory.times[rows.lowerBound + k], y: y, g: g, p: p, points: points,
+                            overlap += try addOverlapGradient(t: t, y: y, g: g, p: p, points: points,
                                                               yBar: &cotangents[k], pBar: &direct)
                         }
                     }
@@ -295,7 +296,7 @@ struct HybridObjective {
             throw ODEError.illegalState(t: t)
         }
         for k in 0..<physicsBar.count { pBar[k] += physicsBar[k] }
-        system.networkVJP(y, p, cotangent: f.map { scale * $0 }, yBar: &yBar, pBar: &pBar)
+        try system.networkVJP(t, y, p, cotangent: f.map { scale * $0 }, yBar: &yBar, pBar: &pBar)
         return overlap * overlap / points
     }
 

@@ -709,6 +709,22 @@ int main(void) {
             EXPECT_OK(hylo_options_set_string(oo, "activation", "swish"));
             EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy));
             EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_options_set_string(oo, "coupling", "multiplicative"));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy));
+            EXPECT_OK(hylo_options_set_string(oo, "coupling", "hamiltonian"));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy));   /* odd n */
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_hybrid_create(NULL, 2, twice, 1, oo, &hy)); /* targets */
+            EXPECT_OK(hylo_options_set_string(oo, "activation", "relu"));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_hybrid_create(NULL, 2, NULL, 0, oo, &hy));
+            EXPECT(strstr(hylo_last_error(), "relu") != NULL);
+            EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_options_set_string(oo, "coupling", "parameters"));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_hybrid_create(NULL, 2, NULL, 0, oo, &hy));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_hybrid_create(ode, 1, beyond, 1, oo, &hy));
+            EXPECT(strstr(hylo_last_error(), "physical parameter") != NULL);
+            EXPECT_OK(hylo_options_set_string(oo, "coupling", "physics_output"));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_hybrid_create(NULL, 2, NULL, 0, oo, &hy));
+            EXPECT_OK(hylo_options_clear(oo));
             EXPECT_OK(hylo_options_set_int(oo, "hidden_features", 4));
             EXPECT_OK(hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy));
             EXPECT_OK(hylo_options_clear(oo));

@@ -120,6 +120,28 @@ contains
                                   c_null_funptr, c_null_ptr) == HYLO_OK, "train by multiple shooting")
     call expect(hylo_hybrid_training_result(model, loss, norm, multiplier) == HYLO_OK .and. loss < before / 10, &
                 "multiple shooting keeps the fit")
+    ! the network applied to the physics' output: g(y, f(y)) corrects the tendencies
+    call hylo_hybrid_free(model)
+    call expect(hylo_options_set_string(shooting, hylo_c_string("coupling"), hylo_c_string("physics_output")) == HYLO_OK, &
+                "coupling")
+    call expect(hylo_hybrid_create(ode, 2_c_size_t, c_null_ptr, 0_c_size_t, shooting, model) /= HYLO_OK, &
+                "training options are refused at creation")
+    call hylo_options_free(shooting)
+    call expect(hylo_options_create(shooting) == HYLO_OK, "options")
+    call expect(hylo_options_set_string(shooting, hylo_c_string("coupling"), hylo_c_string("physics_output")) == HYLO_OK, &
+                "coupling")
+    call expect(hylo_hybrid_create(ode, 2_c_size_t, c_null_ptr, 0_c_size_t, shooting, model) == HYLO_OK, "physics_output")
+    call expect(hylo_hybrid_get_parameters(model, params, total) /= HYLO_OK, "4 inputs: more weights than before")
+    deallocate(params)
+    call expect(hylo_hybrid_num_parameters(model, np, total) == HYLO_OK .and. np == 2, "sizes")
+    allocate(params(total))
+    call expect(hylo_hybrid_get_parameters(model, params, total) == HYLO_OK, "get")
+    params(1:2) = p
+    call expect(hylo_hybrid_set_parameters(model, params, total) == HYLO_OK, "set")
+    call expect(hylo_hybrid_train(model, c_null_ptr, 0d0, y0, 1_c_size_t, times, 3_c_size_t, data, c_null_ptr, &
+                                  c_null_funptr, c_null_ptr) == HYLO_OK, "train physics_output")
+    call expect(hylo_hybrid_training_result(model, loss, norm, multiplier) == HYLO_OK .and. loss < before / 10, &
+                "the corrected physics fits")
     call hylo_options_free(shooting)
     call hylo_hybrid_free(loaded)
     call hylo_hybrid_free(model)

@@ -205,15 +205,18 @@ class ODE(Handle):
 
 
 class Hybrid(Handle):
-    """A universal differential equation y' = f_physics(t, y; p) + g(y; φ): an `ODE` (or None for a
-    pure neural ODE of `n` states) plus a dense network, trained through the solver.
+    """A hybrid model: an `ODE`'s physics (or None for a pure neural ODE or Hamiltonian network of
+    `n` states) plus a dense network, trained through the solver.
 
         model = Hybrid(physics, hidden_features=32, hidden_layers=2)
         model.physics_parameters = [1.3, 1.8]
         model.fit(y0, times, observations, train_physics=False, adam_iterations=500, lbfgs_iterations=1000)
         model.solve(y0, times); model.rhs(t, y); model.network_term(y); model.save(path)
 
-    `output_components` lists the state components the network adds to (default: all).
+    `coupling` (an option) says how the network enters, with f = f_physics(t, y; p): "additive"
+    (default, y' = f + g(y) on `output_components`, default all), "physics_output" (y' = f + g(y, f)),
+    "parameters" (y' = f_physics(t, y; p + h(y)) on the physical parameters listed in
+    `output_components`, default all) or "hamiltonian" (y' = f + J ∇H(y) on the state (q, p)).
     """
 
     _free = lib.hylo_hybrid_free
@@ -303,14 +306,15 @@ class Hybrid(Handle):
         return out
 
     def rhs(self, t: float, y) -> np.ndarray:
-        """The full right-hand side f_physics + g at (t, y)."""
+        """The model's right-hand side at (t, y)."""
         y = np.ascontiguousarray(y, float).ravel()
         out = np.empty(self.n)
         lib.hylo_hybrid_rhs(self._p(), t, pointer(y), pointer(out), None)
         return out
 
     def network_term(self, y, t: float = 0.0) -> np.ndarray:
-        """The network's contribution g(y) as a state vector; y may be a batch (rows)."""
+        """The network term, what the model adds to the physics (y' − f_physics), as a state vector;
+        y may be a batch (rows)."""
         ys = np.ascontiguousarray(y, float).reshape(-1, self.n)
         out, scratch = np.empty_like(ys), np.empty(self.n)
         for k, row in enumerate(ys):

@@ -149,3 +149,40 @@ def test_multiple_shooting_finds_an_oscillators_frequency_where_single_shooting_
     (single, w_single), (multiple, w_multiple) = fits[1], fits[12]
     assert abs(w_multiple - 2) < 1e-5 and multiple["data_loss"] < 1e-8
     assert abs(w_single - 2) > 0.1 and single["data_loss"] > 100 * multiple["data_loss"]
+
+
+def test_hamiltonian_network_learns_a_pendulum_and_conserves_its_energy(tmp_path):
+    pendulum = ODE(lambda t, y, p: [y[1], -np.sin(y[0])], n=2)
+    times = 0.3 * np.arange(1, 11)
+    starts = np.array([[0.5, 0.0], [1.0, 0.3], [-1.4, 0.2], [0.0, 1.2], [0.3, -0.8], [2.0, 0.0]])
+    data = np.stack([pendulum.solve(y, times, rtol=1e-10) for y in starts])
+    model = Hybrid(None, n=2, coupling="hamiltonian", hidden_features=12, output_scale=1.0, seed=1)
+    result = model.fit(starts, times, data, adam_iterations=200, learning_rate=5e-3, lbfgs_iterations=200)
+    assert result["data_loss"] < 1e-4
+    horizon = 0.3 * np.arange(1, 101)  # about five periods
+    forecast = model.solve([1.2, -0.1], horizon)
+    truth = pendulum.solve([1.2, -0.1], horizon, rtol=1e-10)
+    assert np.abs(forecast - truth).max() < 0.25
+    energy = forecast[:, 1] ** 2 / 2 + 1 - np.cos(forecast[:, 0])
+    assert np.ptp(energy) < 0.02
+    path = tmp_path / "hnn.safetensors"
+    model.save(path)
+    again = Hybrid.load(path, n=2)
+    np.testing.assert_array_equal(again.solve([1.2, -0.1], horizon), forecast)
+
+
+def test_parameter_coupling_learns_a_state_dependent_rate():
+    # y' = -k(y) y with k(y) = 0.5 + y²/(1 + y²); the physics -k y with k = p + h(y)
+    rate = lambda y: 0.5 + y ** 2 / (1 + y ** 2)
+    truth = ODE(lambda t, y, p: -rate(y) * y, n=1)
+    physics = ODE(lambda t, y, p: -p[0] * y, n=1, num_params=1, vjp_y=lambda t, y, p, v: -p[0] * v,
+                  vjp_p=lambda t, y, p, v: -v * y)
+    times = 0.25 * np.arange(1, 13)
+    starts = np.array([[0.4], [1.0], [1.8], [2.5]])
+    data = np.stack([truth.solve(y, times, rtol=1e-10) for y in starts])
+    model = Hybrid(physics, coupling="parameters", hidden_features=12, hidden_layers=1, seed=3)
+    model.physics_parameters = [0.8]
+    model.fit(starts, times, data, adam_iterations=300, lbfgs_iterations=300)
+    ys = np.array([[0.3], [0.7], [1.2], [2.0]])
+    learned = model.physics_parameters[0] - model.network_term(ys)[:, 0] / ys[:, 0]
+    np.testing.assert_allclose(learned, rate(ys[:, 0]), rtol=0.03)
