@@ -991,6 +991,72 @@ hylo_status hylo_sindy_terms(size_t dim, const hylo_options *opts, size_t index,
                              size_t capacity);
 
 /* ---------------------------------------------------------------------------------------------
+ * Solver in the loop: a learned correction of the user's own time stepper
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * The user's time stepper: u_next = S(t, dt, u) for a state of n values (a coarse or cheap scheme
+ * whose error a network learns to correct). Return 0 on success; any other value aborts the call,
+ * which returns HYLO_E_CALLBACK with this code in the message. Called on the calling thread.
+ */
+typedef int32_t (*hylo_step_fn)(double t, double dt, const double *u, double *u_next, void *user_data);
+/** The stepper's vector–Jacobian product u_bar = vᵀ ∂S/∂u (v and u_bar: n). Same return codes. */
+typedef int32_t (*hylo_step_vjp_fn)(double t, double dt, const double *u, const double *v, double *u_bar,
+                                    void *user_data);
+
+/**
+ * Solver in the loop (Um et al. 2020): the stepper followed by a dense network of its output,
+ * ũ_{k+1} = w + C(w; φ) with w = S(t_k, dt, ũ_k), trained through unrolled steps so that the
+ * correction keeps the states it produces itself on the reference.
+ */
+typedef struct hylo_corrector hylo_corrector;
+
+/**
+ * A corrector around `step` and, optionally, its VJP (NULL: central differences, 2n steps per VJP);
+ * user_data is passed to both. Options (default): "hidden_features" int (64), "hidden_layers" int
+ * (2), "activation" string (tanh; as hylo_hybrid_create), "seed" int (0), "output_scale" double
+ * (0.01), the scale of the last layer at initialization, so that training starts near the
+ * stepper alone. Since 0.1.
+ */
+hylo_status hylo_corrector_create(size_t n, hylo_step_fn step, hylo_step_vjp_fn vjp, void *user_data,
+                                  const hylo_options *opts, hylo_corrector **out);
+/** Frees the corrector (NULL is ignored). Since 0.1. */
+void hylo_corrector_free(hylo_corrector *model);
+/** The number of network weights φ. Since 0.1. */
+hylo_status hylo_corrector_num_parameters(const hylo_corrector *model, size_t *count);
+/** Copies the weights out (capacity ≥ count) or in (n = count). Since 0.1. */
+hylo_status hylo_corrector_get_parameters(const hylo_corrector *model, double *out, size_t capacity);
+hylo_status hylo_corrector_set_parameters(hylo_corrector *model, const double *weights, size_t n);
+
+/**
+ * Trains the correction on num_trajectories reference trajectories of num_steps + 1 states each,
+ * dt apart from t0 (states: num_trajectories × (num_steps + 1) × n, e.g. a fine simulation
+ * sampled at the coarse step): Adam on mini-batches of windows of "unroll" consecutive steps, each
+ * started from a reference state and rolled out by the corrected stepper, minimizing the mean
+ * squared difference from the reference, with gradients through every step (the stepper's VJP
+ * included). Options (default): "unroll" int (4; 1 never shows the network its own outputs),
+ * "iterations" int (2000), "batch_size" int (16), "learning_rate" (0.001) with cosine decay to
+ * "final_learning_rate_factor" (0.1) times it, "weight_decay" (0), "seed" int (0) for the window
+ * order. The progress callback gets stage "train"; cancelling keeps the weights reached. Since 0.1.
+ */
+hylo_status hylo_corrector_train(hylo_corrector *model, const hylo_options *opts, double t0, double dt,
+                                 const double *states, size_t num_trajectories, size_t num_steps,
+                                 hylo_progress_fn progress, void *progress_data);
+/** The last training's unrolled loss over every window, and that of the stepper alone (either may
+ *  be NULL). HYLO_E_STATE before training. Since 0.1. */
+hylo_status hylo_corrector_training_result(const hylo_corrector *model, double *loss, double *uncorrected_loss);
+/** The states after each of num_steps steps from u0 at t0 (states_out: num_steps × n), corrected
+ *  (corrected ≠ 0) or by the stepper alone. A non-finite state is HYLO_E_NUMERICAL. Since 0.1. */
+hylo_status hylo_corrector_rollout(hylo_corrector *model, double t0, double dt, const double *u0, size_t num_steps,
+                                   int32_t corrected, double *states_out);
+/** Saves the network's architecture and weights. Since 0.1. */
+hylo_status hylo_corrector_save(const hylo_corrector *model, const char *path);
+/** Loads a saved correction around a stepper of the same n (callbacks as hylo_corrector_create).
+ *  Since 0.1. */
+hylo_status hylo_corrector_load(const char *path, size_t n, hylo_step_fn step, hylo_step_vjp_fn vjp, void *user_data,
+                                hylo_corrector **out);
+
+/* ---------------------------------------------------------------------------------------------
  * Diagnostics: is the posterior to be trusted?
  * ------------------------------------------------------------------------------------------- */
 

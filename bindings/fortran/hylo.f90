@@ -948,6 +948,84 @@ module hylo
       integer(c_size_t), value :: capacity
       integer(c_int32_t) :: hylo_sindy_terms
     end function
+    !> Solver in the loop: step is a bind(C) function (t, dt, u, u_next, user_data) -> int32, vjp
+    !> (t, dt, u, v, u_bar, user_data) -> int32 or c_null_funptr (central differences).
+    function hylo_corrector_create(n, step, vjp, user_data, opts, out) bind(C, name="hylo_corrector_create")
+      import :: c_ptr, c_funptr, c_size_t, c_int32_t
+      integer(c_size_t), value :: n
+      type(c_funptr), value :: step, vjp
+      type(c_ptr), value :: user_data, opts
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_corrector_create
+    end function
+    subroutine hylo_corrector_free(model) bind(C, name="hylo_corrector_free")
+      import :: c_ptr
+      type(c_ptr), value :: model
+    end subroutine
+    function hylo_corrector_num_parameters(model, count) bind(C, name="hylo_corrector_num_parameters")
+      import :: c_ptr, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      integer(c_size_t), intent(out) :: count
+      integer(c_int32_t) :: hylo_corrector_num_parameters
+    end function
+    function hylo_corrector_get_parameters(model, out, capacity) bind(C, name="hylo_corrector_get_parameters")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), intent(out) :: out(*)
+      integer(c_size_t), value :: capacity
+      integer(c_int32_t) :: hylo_corrector_get_parameters
+    end function
+    function hylo_corrector_set_parameters(model, weights, n) bind(C, name="hylo_corrector_set_parameters")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), intent(in) :: weights(*)
+      integer(c_size_t), value :: n
+      integer(c_int32_t) :: hylo_corrector_set_parameters
+    end function
+    !> states(n, num_steps + 1, num_trajectories).
+    function hylo_corrector_train(model, opts, t0, dt, states, num_trajectories, num_steps, progress, progress_data) &
+        bind(C, name="hylo_corrector_train")
+      import :: c_ptr, c_funptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model, opts
+      real(c_double), value :: t0, dt
+      real(c_double), intent(in) :: states(*)
+      integer(c_size_t), value :: num_trajectories, num_steps
+      type(c_funptr), value :: progress
+      type(c_ptr), value :: progress_data
+      integer(c_int32_t) :: hylo_corrector_train
+    end function
+    function hylo_corrector_training_result(model, loss, uncorrected_loss) bind(C, name="hylo_corrector_training_result")
+      import :: c_ptr, c_double, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), intent(out) :: loss, uncorrected_loss
+      integer(c_int32_t) :: hylo_corrector_training_result
+    end function
+    !> states_out(n, num_steps); corrected 0: the stepper alone.
+    function hylo_corrector_rollout(model, t0, dt, u0, num_steps, corrected, states_out) bind(C, name="hylo_corrector_rollout")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model
+      real(c_double), value :: t0, dt
+      real(c_double), intent(in) :: u0(*)
+      integer(c_size_t), value :: num_steps
+      integer(c_int32_t), value :: corrected
+      real(c_double), intent(out) :: states_out(*)
+      integer(c_int32_t) :: hylo_corrector_rollout
+    end function
+    function hylo_corrector_save(model, path) bind(C, name="hylo_corrector_save")
+      import :: c_ptr, c_char, c_int32_t
+      type(c_ptr), value :: model
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int32_t) :: hylo_corrector_save
+    end function
+    function hylo_corrector_load(path, n, step, vjp, user_data, out) bind(C, name="hylo_corrector_load")
+      import :: c_ptr, c_funptr, c_char, c_size_t, c_int32_t
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_size_t), value :: n
+      type(c_funptr), value :: step, vjp
+      type(c_ptr), value :: user_data
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: hylo_corrector_load
+    end function
 
     ! ---- PINNs: strings through hylo_c_string(); points(num_coordinates, n) in Fortran order is
     ! ---- exactly the C layout n × num_coordinates; out(num_fields, n) likewise.

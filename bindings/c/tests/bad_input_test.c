@@ -49,6 +49,23 @@ static int32_t decay(double t, const double *y, const double *p, double *ydot, v
     ydot[0] = -p[0] * y[0];
     return 0;
 }
+/* A one-state stepper (halving) and one that fails, for the corrector. */
+static int32_t halving_step(double t, double dt, const double *u, double *next, void *data) {
+    (void)t, (void)dt, (void)data;
+    next[0] = 0.5 * u[0];
+    return 0;
+}
+static int32_t failing_step(double t, double dt, const double *u, double *next, void *data) {
+    (void)t, (void)dt, (void)u, (void)data;
+    next[0] = 0;
+    return 5;
+}
+static int32_t exploding_step(double t, double dt, const double *u, double *next, void *data) {
+    (void)t, (void)dt, (void)data;
+    next[0] = u[0] * 1e200;
+    return 0;
+}
+
 static int32_t aborting_rhs(double t, const double *y, const double *p, double *ydot, void *data) {
     (void)y, (void)p, (void)data;
     ydot[0] = 0;
@@ -794,6 +811,63 @@ int main(void) {
             hylo_hybrid_free(loaded_hy);
             hylo_hybrid_free(hy);
             hylo_hybrid_free(NULL);
+        }
+        {
+            hylo_corrector *co = NULL, *loaded_co = NULL;
+            double traj[2][4] = {{1, 0.5, 0.25, 0.125}, {2, 1, 0.5, 0.25}}, rolled[4], w[64], loss = 0, plain = 0;
+            size_t count = 0;
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_corrector_create(1, NULL, NULL, NULL, NULL, &co));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_corrector_create(1, halving_step, NULL, NULL, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_corrector_create(0, halving_step, NULL, NULL, NULL, &co));
+            EXPECT_OK(hylo_options_set_int(oo, "hidden_features", 1 << 12));
+            EXPECT_OK(hylo_options_set_int(oo, "hidden_layers", 8));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_corrector_create(1, halving_step, NULL, NULL, oo, &co)); /* 2^27 weights */
+            EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_options_set_int(oo, "hidden_features", 3));
+            EXPECT_OK(hylo_corrector_create(1, halving_step, NULL, NULL, oo, &co));
+            EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_corrector_num_parameters(co, &count));
+            EXPECT(count == (3 + 3) + (9 + 3) + (3 + 1));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_corrector_num_parameters(co, NULL));
+            EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_corrector_get_parameters(co, w, count - 1));
+            EXPECT_ERROR(HYLO_E_SHAPE, hylo_corrector_set_parameters(co, w, count + 1));
+            EXPECT_OK(hylo_corrector_get_parameters(co, w, 64));
+            w[2] = INFINITY;
+            EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_corrector_set_parameters(co, w, count));
+            EXPECT_ERROR(HYLO_E_STATE, hylo_corrector_training_result(co, &loss, &plain));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_corrector_train(co, NULL, 0, 0, &traj[0][0], 2, 3, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_corrector_train(co, NULL, NAN, 0.1, &traj[0][0], 2, 3, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_corrector_train(co, NULL, 0, 0.1, &traj[0][0], 0, 3, NULL, NULL));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_corrector_train(co, NULL, 0, 0.1, &traj[0][0], 2, 2, NULL, NULL));
+            EXPECT(strstr(hylo_last_error(), "unroll") != NULL);
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_corrector_train(co, NULL, 0, 0.1, NULL, 2, 4, NULL, NULL));
+            EXPECT_OK(hylo_options_set_int(oo, "unroll", 0));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_corrector_train(co, oo, 0, 0.1, &traj[0][0], 2, 3, NULL, NULL));
+            EXPECT_OK(hylo_options_set_int(oo, "unroll", 2));
+            EXPECT_OK(hylo_options_set_int(oo, "iterations", 20));
+            EXPECT_OK(hylo_corrector_train(co, oo, 0, 0.1, &traj[0][0], 2, 3, NULL, NULL));
+            EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_corrector_training_result(co, NULL, &plain));
+            EXPECT(plain == 0); /* the data are the stepper's own trajectories */
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_corrector_rollout(co, 0, -1, traj[0], 4, 1, rolled));
+            EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_corrector_rollout(co, 0, 0.1, traj[0], 0, 1, rolled));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_corrector_rollout(co, 0, 0.1, traj[0], 4, 1, NULL));
+            EXPECT_OK(hylo_corrector_rollout(co, 0, 0.1, traj[0], 4, 0, rolled));
+            EXPECT(rolled[3] == 1.0 / 16);
+            EXPECT_OK(hylo_corrector_save(co, "corrector.safetensors"));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_corrector_load("corrector.safetensors", 2, halving_step, NULL, NULL, &loaded_co));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_corrector_load("hybrid.safetensors", 1, halving_step, NULL, NULL, &loaded_co));
+            EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_corrector_load("bad_truncated.safetensors", 1, halving_step, NULL, NULL, &loaded_co));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_corrector_load("corrector.safetensors", 1, NULL, NULL, NULL, &loaded_co));
+            EXPECT_OK(hylo_corrector_load("corrector.safetensors", 1, failing_step, NULL, NULL, &loaded_co));
+            EXPECT_ERROR(HYLO_E_CALLBACK, hylo_corrector_rollout(loaded_co, 0, 0.1, traj[0], 4, 1, rolled));
+            EXPECT(strstr(hylo_last_error(), "5") != NULL);
+            hylo_corrector_free(loaded_co);
+            EXPECT_OK(hylo_corrector_load("corrector.safetensors", 1, exploding_step, NULL, NULL, &loaded_co));
+            EXPECT_ERROR(HYLO_E_NUMERICAL, hylo_corrector_rollout(loaded_co, 0, 0.1, traj[1], 4, 0, rolled));
+            hylo_corrector_free(loaded_co);
+            hylo_corrector_free(co);
+            hylo_corrector_free(NULL);
         }
         hylo_ode_free(illegal);
         hylo_ode_free(bad);

@@ -28,6 +28,29 @@ contains
     status = 0
   end function
 
+  !> a coarse stepper for the oscillator (c = 0.4, k = 4): forward Euler, and its exact VJP
+  function euler_step(t, dt, u, next, user_data) bind(C) result(status)
+    real(c_double), value :: t, dt
+    real(c_double), intent(in) :: u(2)
+    real(c_double), intent(out) :: next(2)
+    type(c_ptr), value :: user_data
+    integer(c_int32_t) :: status
+    next(1) = u(1) + dt * u(2)
+    next(2) = u(2) + dt * (-0.4d0 * u(2) - 4d0 * u(1))
+    status = 0
+  end function
+
+  function euler_vjp(t, dt, u, v, bar, user_data) bind(C) result(status)
+    real(c_double), value :: t, dt
+    real(c_double), intent(in) :: u(2), v(2)
+    real(c_double), intent(out) :: bar(2)
+    type(c_ptr), value :: user_data
+    integer(c_int32_t) :: status
+    bar(1) = v(1) - 4d0 * dt * v(2)
+    bar(2) = v(2) + dt * (v(1) - 0.4d0 * v(2))
+    status = 0
+  end function
+
   !> loss = sum over output times of y1^2
   function loss(times, states, num_times, n, value, cotangents, user_data) bind(C) result(status)
     integer(c_size_t), value :: num_times, n
@@ -83,6 +106,8 @@ program ode_fortran
   call hybrid_check()
   ! SINDy with sin and cos in the library finds a pendulum's -4 sin(theta) - 0.2 omega
   call sindy_check()
+  ! solver in the loop: a Fortran Euler stepper corrected towards the exact oscillator
+  call corrector_check()
 
   call hylo_options_free(opts)
   call hylo_ode_free(ode)
@@ -146,6 +171,37 @@ contains
     call hylo_hybrid_free(loaded)
     call hylo_hybrid_free(model)
     call hylo_ode_free(truth_ode)
+  end subroutine
+
+  subroutine corrector_check()
+    type(c_ptr) :: model, settings
+    real(c_double) :: reference(2, 41, 4), rolled(2, 40), alone(2, 40), start(2), loss, uncorrected
+    integer :: j
+    do j = 1, 4
+      start = [cos(1.3d0 * j), sin(1.3d0 * j)]
+      call expect(hylo_ode_solve(ode, opts, 0d0, start, p, [(0.1d0 * k, k = 1, 40)], 40_c_size_t, reference(:, 2:, j)) &
+                  == HYLO_OK, "reference")
+      reference(:, 1, j) = start
+    end do
+    call expect(hylo_options_create(settings) == HYLO_OK, "options")
+    call expect(hylo_options_set_int(settings, "hidden_features", 16_c_int64_t) == HYLO_OK, "hidden")
+    call expect(hylo_corrector_create(2_c_size_t, c_funloc(euler_step), c_funloc(euler_vjp), c_null_ptr, settings, model) &
+                == HYLO_OK, "corrector")
+    call expect(hylo_options_clear(settings) == HYLO_OK, "clear")
+    call expect(hylo_options_set_int(settings, "iterations", 800_c_int64_t) == HYLO_OK, "iterations")
+    call expect(hylo_options_set_double(settings, "learning_rate", 3d-3) == HYLO_OK, "rate")
+    call expect(hylo_corrector_train(model, settings, 0d0, 0.1d0, reference, 4_c_size_t, 40_c_size_t, c_null_funptr, &
+                                     c_null_ptr) == HYLO_OK, "train corrector")
+    call expect(hylo_corrector_training_result(model, loss, uncorrected) == HYLO_OK .and. loss < uncorrected / 10, &
+                "the correction learns Euler's error")
+    call expect(hylo_corrector_rollout(model, 0d0, 0.1d0, reference(:, 1, 1), 40_c_size_t, 1, rolled) == HYLO_OK, "rollout")
+    call expect(hylo_corrector_rollout(model, 0d0, 0.1d0, reference(:, 1, 1), 40_c_size_t, 0, alone) == HYLO_OK, "alone")
+    call expect(maxval(abs(rolled - reference(:, 2:, 1))) * 5 < maxval(abs(alone - reference(:, 2:, 1))), &
+                "the corrected rollout tracks the reference")
+    call expect(hylo_corrector_train(model, settings, 0d0, -0.1d0, reference, 4_c_size_t, 40_c_size_t, c_null_funptr, &
+                                     c_null_ptr) == HYLO_E_INVALID_ARGUMENT, "dt must be > 0")
+    call hylo_options_free(settings)
+    call hylo_corrector_free(model)
   end subroutine
 
   subroutine sindy_check()

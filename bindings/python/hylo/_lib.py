@@ -46,6 +46,13 @@ ODE_PRODUCT_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_double, c_double_p, c
 ODE_LOSS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, c_double_p, c_double_p, ctypes.c_size_t, ctypes.c_size_t, c_double_p,
                                c_double_p, ctypes.c_void_p)
 
+#: int32_t (*)(double t, double dt, const double *u, double *u_next, void *user_data)
+STEP_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_double, ctypes.c_double, c_double_p, c_double_p, ctypes.c_void_p)
+
+#: int32_t (*)(double t, double dt, const double *u, const double *v, double *u_bar, void *user_data)
+STEP_VJP_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_double, ctypes.c_double, c_double_p, c_double_p, c_double_p,
+                               ctypes.c_void_p)
+
 #: int32_t (*)(const char *stage, int64_t done, int64_t total, double loss, void *user_data)
 PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64,
                                ctypes.c_double, ctypes.c_void_p)
@@ -212,6 +219,19 @@ _PROTOTYPES = {
     "hylo_hybrid_rhs": (_STATUS, [ctypes.c_void_p, ctypes.c_double, c_double_p, c_double_p, c_double_p]),
     "hylo_hybrid_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
     "hylo_hybrid_load": (_STATUS, [ctypes.c_char_p, ctypes.c_void_p, c_void_pp]),
+    "hylo_corrector_create": (_STATUS, [ctypes.c_size_t, STEP_FN, STEP_VJP_FN, ctypes.c_void_p, ctypes.c_void_p,
+                                        c_void_pp]),
+    "hylo_corrector_free": (None, [ctypes.c_void_p]),
+    "hylo_corrector_num_parameters": (_STATUS, [ctypes.c_void_p, c_size_t_p]),
+    "hylo_corrector_get_parameters": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t]),
+    "hylo_corrector_set_parameters": (_STATUS, [ctypes.c_void_p, c_double_p, ctypes.c_size_t]),
+    "hylo_corrector_train": (_STATUS, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_double, ctypes.c_double, c_double_p,
+                                       ctypes.c_size_t, ctypes.c_size_t, PROGRESS_FN, ctypes.c_void_p]),
+    "hylo_corrector_training_result": (_STATUS, [ctypes.c_void_p, c_double_p, c_double_p]),
+    "hylo_corrector_rollout": (_STATUS, [ctypes.c_void_p, ctypes.c_double, ctypes.c_double, c_double_p, ctypes.c_size_t,
+                                         ctypes.c_int32, c_double_p]),
+    "hylo_corrector_save": (_STATUS, [ctypes.c_void_p, ctypes.c_char_p]),
+    "hylo_corrector_load": (_STATUS, [ctypes.c_char_p, ctypes.c_size_t, STEP_FN, STEP_VJP_FN, ctypes.c_void_p, c_void_pp]),
     "hylo_pde_create": (_STATUS, [ctypes.c_char_p, ctypes.c_char_p, c_double_p, c_double_p, ctypes.c_size_t,
                                   ctypes.c_char_p, c_void_pp]),
     "hylo_pde_free": (None, [ctypes.c_void_p]),

@@ -326,6 +326,118 @@ class Hybrid(Handle):
         lib.hylo_hybrid_save(self._p(), str(path).encode())
 
 
+class Corrector(Handle):
+    """Solver in the loop: your own time stepper `step(t, dt, u) -> u_next` followed by a learned
+    correction, ũ_{k+1} = w + C(w) with w = step(t_k, dt, ũ_k), trained through `unroll` steps.
+
+        corrector = Corrector(step, n=64, vjp=step_vjp, hidden_features=64)
+        corrector.fit(reference, dt=0.05, unroll=4, iterations=2000)   # trajectories × (steps + 1) × n
+        states = corrector.rollout(u0, dt=0.05, steps=200)
+
+    `vjp(t, dt, u, v)` returns vᵀ ∂step/∂u (without it, central differences: 2n steps per VJP).
+    Options are those of hylo_corrector_create; an exception in a callback aborts and is re-raised.
+    """
+
+    _free = lib.hylo_corrector_free
+
+    def __init__(self, step: Callable, n: int, vjp: Optional[Callable] = None, **options):
+        self.n = int(n)
+        self._bind(step, vjp)
+        ptr = ctypes.c_void_p()
+        opts = options_or_null(options)
+        lib.hylo_corrector_create(self.n, self._thunks[0], self._thunks[1], None, opts and opts._p(), ctypes.byref(ptr))
+        self._init(ptr)
+
+    def _bind(self, step, vjp):
+        self._errors: list = []
+        n = self.n
+
+        def call(body):
+            try:
+                body()
+                return 0
+            except BaseException as error:  # noqa: BLE001 - re-raised after the C call
+                self._errors.append(error)
+                return -1
+
+        def step_thunk(t, dt, u_ptr, out_ptr, _user):
+            return call(lambda: np.ctypeslib.as_array(out_ptr, shape=(n,)).__setitem__(
+                slice(None), np.asarray(step(t, dt, np.ctypeslib.as_array(u_ptr, shape=(n,)).copy()), float).ravel()))
+
+        def vjp_thunk(t, dt, u_ptr, v_ptr, out_ptr, _user):
+            return call(lambda: np.ctypeslib.as_array(out_ptr, shape=(n,)).__setitem__(
+                slice(None), np.asarray(vjp(t, dt, np.ctypeslib.as_array(u_ptr, shape=(n,)).copy(),
+                                            np.ctypeslib.as_array(v_ptr, shape=(n,)).copy()), float).ravel()))
+
+        self._thunks = (_lib.STEP_FN(step_thunk), _lib.STEP_VJP_FN(vjp_thunk) if vjp is not None else _lib.STEP_VJP_FN())
+
+    def _init(self, ptr):
+        super().__init__(ptr)
+        count = ctypes.c_size_t()
+        lib.hylo_corrector_num_parameters(self._p(), ctypes.byref(count))
+        self.num_parameters = count.value
+
+    @classmethod
+    def load(cls, path, step: Callable, n: int, vjp: Optional[Callable] = None) -> "Corrector":
+        """A correction saved by `save`, around the same stepper."""
+        model = cls.__new__(cls)
+        model.n = int(n)
+        model._bind(step, vjp)
+        ptr = ctypes.c_void_p()
+        lib.hylo_corrector_load(str(path).encode(), model.n, model._thunks[0], model._thunks[1], None, ctypes.byref(ptr))
+        model._init(ptr)
+        return model
+
+    def _run(self, call):
+        self._errors.clear()
+        try:
+            call()
+        except HyloError:
+            if self._errors:
+                raise self._errors[0] from None
+            raise
+
+    @property
+    def parameters(self) -> np.ndarray:
+        out = np.empty(self.num_parameters)
+        lib.hylo_corrector_get_parameters(self._p(), pointer(out), out.size)
+        return out
+
+    @parameters.setter
+    def parameters(self, values) -> None:
+        values = np.ascontiguousarray(values, float).ravel()
+        lib.hylo_corrector_set_parameters(self._p(), pointer(values), values.size)
+
+    def fit(self, trajectories, dt: float, t0: float = 0.0, progress=None, **options) -> dict:
+        """Trains on reference trajectories (trajectories × (steps + 1) × n, or one without the leading
+        axis) `dt` apart from `t0`. Options are those of hylo_corrector_train. Returns {"loss",
+        "uncorrected_loss"}: the unrolled loss over every window, with and without the correction."""
+        states = np.ascontiguousarray(trajectories, float)
+        states = states.reshape((-1,) + states.shape[-2:])
+        if states.shape[-1] != self.n:
+            raise ValueError(f"trajectories have states of {states.shape[-1]} values; the stepper has {self.n}")
+        thunk = ProgressThunk(progress)
+        opts = options_or_null(options)
+        try:
+            self._run(lambda: lib.hylo_corrector_train(self._p(), opts and opts._p(), t0, dt, pointer(states), states.shape[0],
+                                                       states.shape[1] - 1, thunk.c, None))
+        except HyloError as error:
+            thunk.reraise(error)
+        values = [ctypes.c_double() for _ in range(2)]
+        lib.hylo_corrector_training_result(self._p(), *(ctypes.byref(v) for v in values))
+        return {"loss": values[0].value, "uncorrected_loss": values[1].value}
+
+    def rollout(self, u0, dt: float, steps: int, t0: float = 0.0, corrected: bool = True) -> np.ndarray:
+        """The states after each of `steps` steps from u0 (steps × n); `corrected=False`: the stepper alone."""
+        u0 = np.ascontiguousarray(u0, float).ravel()
+        out = np.empty((steps, self.n))
+        self._run(lambda: lib.hylo_corrector_rollout(self._p(), t0, dt, pointer(u0), steps, int(corrected), pointer(out)))
+        return out
+
+    def save(self, path) -> None:
+        lib.hylo_corrector_save(self._p(), str(path).encode())
+
+
 def sparse_regression(samples, targets, degree: int = 2, threshold: float = 0.1, names=None,
                       trigonometric: bool = False, ridge: float = 1e-10, max_iterations: int = 20):
     """SINDy: fits each column of targets (n × outputs) as a sparse combination of the monomials of

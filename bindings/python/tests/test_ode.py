@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import hylo
-from hylo.ode import ODE, Hybrid, IllegalState, sparse_regression
+from hylo.ode import ODE, Corrector, Hybrid, IllegalState, sparse_regression
 
 P = np.array([0.04, 1e4, 3e7])
 
@@ -186,3 +186,46 @@ def test_parameter_coupling_learns_a_state_dependent_rate():
     ys = np.array([[0.3], [0.7], [1.2], [2.0]])
     learned = model.physics_parameters[0] - model.network_term(ys)[:, 0] / ys[:, 0]
     np.testing.assert_allclose(learned, rate(ys[:, 0]), rtol=0.03)
+
+
+def test_corrector_learns_the_error_of_a_coarse_python_stepper(tmp_path):
+    # forward Euler at dt = 0.2 on a pendulum gains energy every step; the reference is RK4 at dt/20
+    def tendency(u):
+        return np.array([u[1], -np.sin(u[0])])
+
+    def euler(t, dt, u):
+        return u + dt * tendency(u)
+
+    def reference(u, steps, dt=0.2, substeps=20):
+        out, h = [np.asarray(u, float)], dt / substeps
+        for _ in range(steps):
+            y = out[-1]
+            for _ in range(substeps):
+                k1 = tendency(y); k2 = tendency(y + h / 2 * k1); k3 = tendency(y + h / 2 * k2); k4 = tendency(y + h * k3)
+                y = y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            out.append(y)
+        return np.array(out)
+
+    rng = np.random.default_rng(1)
+    data = np.stack([reference(rng.uniform(-1.5, 1.5, 2), 40) for _ in range(12)])
+    corrector = Corrector(euler, n=2, hidden_features=32, seed=2)  # no VJP: central differences
+    stages = []
+    result = corrector.fit(data, dt=0.2, unroll=4, iterations=1500, learning_rate=3e-3,
+                           progress=lambda stage, done, total, loss: stages.append(stage))
+    assert result["loss"] < result["uncorrected_loss"] / 20 and set(stages) == {"train"}
+    truth = reference([1.0, 0.4], 100)[1:]
+    corrected = corrector.rollout([1.0, 0.4], dt=0.2, steps=100)
+    alone = corrector.rollout([1.0, 0.4], dt=0.2, steps=100, corrected=False)
+    assert np.abs(corrected - truth).max() * 5 < np.abs(alone - truth).max()
+    path = tmp_path / "corrector.safetensors"
+    corrector.save(path)
+    again = Corrector.load(path, euler, n=2)
+    np.testing.assert_array_equal(again.rollout([1.0, 0.4], dt=0.2, steps=100), corrected)
+
+    def failing(t, dt, u):
+        raise RuntimeError("the stepper broke")
+
+    with pytest.raises(RuntimeError, match="the stepper broke"):
+        Corrector(failing, n=2).rollout([0.0, 0.0], dt=0.1, steps=3)
+    with pytest.raises(hylo.HyloError, match="unroll"):
+        corrector.fit(data[:, :3], dt=0.2, unroll=4)
