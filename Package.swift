@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "HyloCoreTests", dependencies: ["HyloCore"], swiftSettings: swift5),
         .testTarget(name: "HyloNNTests", dependencies: ["HyloNN"], swiftSettings: swift5),
         .testTarget(name: "HyloSBITests", dependencies: ["HyloSBI", "HyloTasks"], swiftSettings: swift5),
-        .testTarget(name: "HyloODETests", dependencies: ["HyloODE", "HyloNN"], swiftSettings: swift5),
+        .testTarget(name: "HyloODETests", dependencies: ["HyloODE", "HyloNN", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloPINNTests", dependencies: ["HyloPINN", "HyloTasks"], swiftSettings: swift5),
         .testTarget(name: "HyloOperatorsTests", dependencies: ["HyloOperators", "HyloTasks"], swiftSettings: swift5),
     ]

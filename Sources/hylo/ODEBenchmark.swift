@@ -1,5 +1,6 @@
 import Glibc
 import HyloODE
+import HyloTasks
 
 /// The Hylo side of `benchmarks/run ode`: the gradient of the Lotka–Volterra UDE loss (known
 /// physics 1.3x, −1.8y plus a 2→32→32→2 tanh network; MSE against the true solution at
@@ -42,6 +43,21 @@ func runODEBenchmark(repeats: Int) {
             let norm = result.parameters.reduce(0) { $0 + $1 * $1 }.squareRoot()
             print("hylo method=\(method.rawValue) grad_ms=\(seconds * 1e3) loss=\(loss) grad_norm=\(norm) forward_steps=\(result.solution.statistics.acceptedSteps)")
         }
+    } catch {
+        print("error: \(error)")
+    }
+}
+
+/// APHYNITY's damped pendulum in the paper's setting (25 training and 25 test trajectories of 40
+/// steps of 0.5): ω0's relative error (the paper reports ≤ 4 %) and the forecast MSE of the hybrid
+/// model against the best frictionless fit.
+func runAPHYNITYBenchmark(options o: [String: String]) {
+    let start = now()
+    do {
+        let outcome = try DampedPendulum.experiment(train: Int(o["--train"] ?? "") ?? 25, test: Int(o["--test"] ?? "") ?? 25,
+                                                    steps: Int(o["--steps"] ?? "") ?? 40)
+        let met = outcome.omega0Error <= 0.04 && outcome.hybridMSE < outcome.physicsMSE / 10
+        print("RESULT aphynity omega0_error=\(outcome.omega0Error) hybrid_mse=\(outcome.hybridMSE) physics_mse=\(outcome.physicsMSE) data_loss=\(outcome.dataLoss) met=\(met ? "yes" : "no") seconds=\(Int(now() - start))")
     } catch {
         print("error: \(error)")
     }

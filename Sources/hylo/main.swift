@@ -26,6 +26,8 @@ func usage() -> Never {
       bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--estimator maf|nsf] [--strength S] [--pairs P] [--draws L]
                            [--only npe,ensemble,calibrated,conservative]
                            expected coverage of NPE, an ensemble and coverage-regularized NPEs (benchmarks/run sbi-coverage)
+      bench aphynity [--train N] [--test N] [--steps N]
+                           APHYNITY's damped pendulum (25 + 25 trajectories of 40 steps): ω0 error, forecast MSE
       bench pinn [iterations]
                            time a Burgers PINN's Adam iteration (the Hylo side of benchmarks/run pinn)
       bench burgers [--adam N] [--lbfgs N] [--points N] [--layers L] [--width W] [--hard true]
@@ -63,6 +65,8 @@ case "bench" where arguments.count >= 2 && arguments[1] == "engine":
     runEngineBenchmark(steps: arguments.count > 2 ? Int(arguments[2]) ?? 200 : 200)
 case "bench" where arguments.count >= 2 && arguments[1] == "ode":
     runODEBenchmark(repeats: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
+case "bench" where arguments.count >= 2 && arguments[1] == "aphynity":
+    runAPHYNITYBenchmark(options: flagOptions(from: 2))
 case "bench" where arguments.count >= 4 && arguments[1] == "sbi":
     runSBIBenchmark(task: arguments[2], sbibmRoot: arguments[3], options: flagOptions(from: 4))
 case "bench" where arguments.count >= 3 && arguments[1] == "coverage":
