@@ -942,6 +942,26 @@ hylo_status hylo_hybrid_train(hylo_hybrid *model, const hylo_options *opts, doub
                               size_t num_trajectories, const double *times, size_t num_times,
                               const double *observations, const int32_t *mask, hylo_progress_fn progress,
                               void *progress_data);
+/**
+ * Equation discovery from a trained model (additive coupling), as in the universal-differential-
+ * equation paper: sparse regression (STLSQ) of the network term along the model's trajectories
+ * from the given initial states proposes term sets over a sweep of thresholds; each is refitted to
+ * the observations (the physics plus the active terms integrated through the solver, coefficients
+ * by L-BFGS), and the one with the smallest information criterion wins. The data arguments are
+ * those of hylo_hybrid_train. coefficients receives n × num_terms values (capacity ≥ that; the
+ * terms are those of hylo_sindy_terms with the same options), zero for inactive terms;
+ * physics_out (num_params of the physics, may be NULL) the physical parameters, refitted with
+ * "refit_physics". The model is left unchanged.
+ *
+ * Options (default): the library options of hylo_sindy ("degree" int (2), "trigonometric" int 0/1
+ * (0)), "criterion" string (bic; or aic), "thresholds" int (24) log-spaced from 10⁻³ to 1 times the
+ * largest least-squares coefficient, "samples_per_trajectory" int (200), "refit_iterations" int
+ * (300), "refit_physics" int 0/1 (0), and the solver options of hylo_ode_solve. Since 0.1.
+ */
+hylo_status hylo_hybrid_discover(hylo_hybrid *model, const hylo_options *opts, double t0, const double *y0,
+                                 size_t num_trajectories, const double *times, size_t num_times,
+                                 const double *observations, const int32_t *mask, double *coefficients,
+                                 size_t capacity, double *physics_out);
 /** The last training's mean squared error of the observed values and mean ‖g‖² along the fitted
  *  trajectories (of the model integrated in one piece, also after multiple shooting), and
  *  APHYNITY's multiplier (any may be NULL). HYLO_E_STATE before training. Since 0.1. */

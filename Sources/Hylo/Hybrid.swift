@@ -128,20 +128,7 @@ public func hylo_hybrid_train(_ model: OpaquePointer?, _ opts: OpaquePointer?, _
         training.shootingSegments = try o.int("shooting_segments", default: 1, in: 1...1 << 24)
         training.continuityWeight = try o.double("continuity_weight", default: training.continuityWeight, in: 0...1e12)
         try o.finish()
-        guard t0.isFinite else { throw HyloError(HYLO_E_NOT_FINITE, "t0 is \(t0)") }
-        try Check.positive(numTrajectories, "num_trajectories", max: 1 << 24)
-        try Check.positive(numTimes, "num_times", max: 1 << 24)
-        let n = m.system.dimension
-        let starts = try Check.array(y0, count: try Check.product(numTrajectories, n, "num_trajectories × n"), "y0")
-        let ts = try Check.array(times, count: numTimes, "times")
-        let count = try Check.product(try Check.product(numTrajectories, numTimes, "num_trajectories × num_times"), n, "observations")
-        let values = try Check.array(observations, count: count, "observations", finite: mask == nil)
-        let observed = mask.map { Array(UnsafeBufferPointer(start: $0, count: count)).map { $0 != 0 } }
-        let data = (0..<numTrajectories).map { j -> TrajectoryData in
-            let rows = (0..<numTimes).map { k in Array(values[((j * numTimes + k) * n)..<((j * numTimes + k + 1) * n)]) }
-            let maskRows = observed.map { o in (0..<numTimes).map { k in Array(o[((j * numTimes + k) * n)..<((j * numTimes + k + 1) * n)]) } }
-            return TrajectoryData(t0: t0, y0: Array(starts[(j * n)..<((j + 1) * n)]), times: ts, observations: rows, mask: maskRows)
-        }
+        let data = try trajectoryData(n: m.system.dimension, t0, y0, numTrajectories, times, numTimes, observations, mask)
         let result = try solving {
             try trainHybrid(m.system, data: data, initialParameters: m.parameters, options: training) { stage, done, total, loss in
                 guard let progress else { return true }
@@ -151,6 +138,54 @@ public func hylo_hybrid_train(_ model: OpaquePointer?, _ opts: OpaquePointer?, _
         m.parameters = result.parameters
         m.lastTraining = result
         if result.cancelled { throw HyloError(HYLO_E_CANCELLED, "training was cancelled by the progress callback; the model keeps the parameters reached") }
+    }
+}
+
+/// The trajectories of hylo_hybrid_train and hylo_hybrid_discover, checked.
+private func trajectoryData(n: Int, _ t0: Double, _ y0: UnsafePointer<Double>?, _ numTrajectories: Int, _ times: UnsafePointer<Double>?,
+                            _ numTimes: Int, _ observations: UnsafePointer<Double>?, _ mask: UnsafePointer<Int32>?) throws -> [TrajectoryData] {
+    guard t0.isFinite else { throw HyloError(HYLO_E_NOT_FINITE, "t0 is \(t0)") }
+    try Check.positive(numTrajectories, "num_trajectories", max: 1 << 24)
+    try Check.positive(numTimes, "num_times", max: 1 << 24)
+    let starts = try Check.array(y0, count: try Check.product(numTrajectories, n, "num_trajectories × n"), "y0")
+    let ts = try Check.array(times, count: numTimes, "times")
+    let count = try Check.product(try Check.product(numTrajectories, numTimes, "num_trajectories × num_times"), n, "observations")
+    let values = try Check.array(observations, count: count, "observations", finite: mask == nil)
+    let observed = mask.map { Array(UnsafeBufferPointer(start: $0, count: count)).map { $0 != 0 } }
+    return (0..<numTrajectories).map { j -> TrajectoryData in
+        let rows = (0..<numTimes).map { k in Array(values[((j * numTimes + k) * n)..<((j * numTimes + k + 1) * n)]) }
+        let maskRows = observed.map { o in (0..<numTimes).map { k in Array(o[((j * numTimes + k) * n)..<((j * numTimes + k + 1) * n)]) } }
+        return TrajectoryData(t0: t0, y0: Array(starts[(j * n)..<((j + 1) * n)]), times: ts, observations: rows, mask: maskRows)
+    }
+}
+
+@c @implementation
+public func hylo_hybrid_discover(_ model: OpaquePointer?, _ opts: OpaquePointer?, _ t0: Double, _ y0: UnsafePointer<Double>?,
+                                 _ numTrajectories: Int, _ times: UnsafePointer<Double>?, _ numTimes: Int,
+                                 _ observations: UnsafePointer<Double>?, _ mask: UnsafePointer<Int32>?,
+                                 _ coefficients: UnsafeMutablePointer<Double>?, _ capacity: Int,
+                                 _ physicsOut: UnsafeMutablePointer<Double>?) -> hylo_status {
+    abiCall("hylo_hybrid_discover") {
+        let m = try Handle.get(model, "model", as: HybridHandle.self)
+        let n = m.system.dimension
+        var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
+        var discovery = EquationDiscovery(library: try candidateLibrary(dim: n, &o))
+        discovery.solver = try solverOptions(&o, defaults: discovery.solver)
+        discovery.criterion = EquationDiscovery.Criterion(rawValue: try o.choice("criterion", default: "bic",
+                                                                                 from: EquationDiscovery.Criterion.allCases.map(\.rawValue)))!
+        discovery.thresholdCount = try o.int("thresholds", default: discovery.thresholdCount, in: 1...1000)
+        discovery.samplesPerTrajectory = try o.int("samples_per_trajectory", default: discovery.samplesPerTrajectory, in: 2...1 << 20)
+        discovery.refitIterations = try o.int("refit_iterations", default: discovery.refitIterations, in: 0...1_000_000)
+        discovery.refitPhysics = try o.bool("refit_physics", default: false)
+        try o.finish()
+        guard m.system.coupling == .additive else { throw HyloError.invalid("equation discovery needs the additive coupling") }
+        let data = try trajectoryData(n: n, t0, y0, numTrajectories, times, numTimes, observations, mask)
+        let out = try Check.pointer(coefficients, "coefficients")
+        let needed = n * discovery.library.names.count
+        guard capacity >= needed else { throw HyloError(HYLO_E_BUFFER_TOO_SMALL, "capacity is \(capacity); \(needed) coefficients are needed") }
+        let found = try solving { try discoverEquations(m.system, parameters: m.parameters, data: data, options: discovery) }
+        write(found.coefficients, to: out)
+        if let physicsOut, !found.physicsParameters.isEmpty { write([found.physicsParameters], to: physicsOut) }
     }
 }
 

@@ -873,6 +873,20 @@ module hylo
       type(c_ptr), value :: progress_data
       integer(c_int32_t) :: hylo_hybrid_train
     end function
+    !> y0(n, num_trajectories), observations(n, num_times, num_trajectories), coefficients(num_terms, n).
+    function hylo_hybrid_discover(model, opts, t0, y0, num_trajectories, times, num_times, observations, mask, &
+                                  coefficients, capacity, physics_out) bind(C, name="hylo_hybrid_discover")
+      import :: c_ptr, c_double, c_size_t, c_int32_t
+      type(c_ptr), value :: model, opts
+      real(c_double), value :: t0
+      real(c_double), intent(in) :: y0(*), times(*), observations(*)
+      integer(c_size_t), value :: num_trajectories, num_times
+      type(c_ptr), value :: mask
+      real(c_double), intent(out) :: coefficients(*)
+      integer(c_size_t), value :: capacity
+      type(c_ptr), value :: physics_out
+      integer(c_int32_t) :: hylo_hybrid_discover
+    end function
     function hylo_hybrid_training_result(model, data_loss, network_norm, multiplier) &
         bind(C, name="hylo_hybrid_training_result")
       import :: c_ptr, c_double, c_int32_t

@@ -44,6 +44,11 @@ public struct CandidateLibrary: Sendable {
     }
 
     func row(_ x: [Double]) -> [Double] { functions.map { $0(x) } }
+
+    /// The library of the listed terms only.
+    func restricted(to terms: [Int]) -> CandidateLibrary {
+        CandidateLibrary(names: terms.map { names[$0] }, functions: terms.map { functions[$0] })
+    }
 }
 
 /// Sequentially thresholded least squares (STLSQ; Brunton, Proctor & Kutz, PNAS 2016): fit every

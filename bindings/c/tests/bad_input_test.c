@@ -786,6 +786,17 @@ int main(void) {
             EXPECT_ERROR(HYLO_E_FILE_FORMAT, hylo_hybrid_load("bad_truncated.safetensors", ode, &loaded_hy));
             EXPECT_ERROR(HYLO_E_IO, hylo_hybrid_load("/nonexistent.safetensors", ode, &loaded_hy));
             EXPECT_OK(hylo_hybrid_load("hybrid.safetensors", ode, &loaded_hy));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_hybrid_discover(NULL, NULL, 0, y0, 1, times, 2, obs, observed, params, 64, NULL));
+            EXPECT_ERROR(HYLO_E_NOT_FINITE, hylo_hybrid_discover(hy, NULL, 0, y0, 1, times, 2, obs, NULL, params, 64, NULL));
+            EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_hybrid_discover(hy, NULL, 0, y0, 1, times, 2, obs, observed, NULL, 64, NULL));
+            EXPECT_ERROR(HYLO_E_BUFFER_TOO_SMALL, hylo_hybrid_discover(hy, NULL, 0, y0, 1, times, 2, obs, observed, params, 2, NULL));
+            EXPECT_OK(hylo_options_set_string(oo, "criterion", "mdl"));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_discover(hy, oo, 0, y0, 1, times, 2, obs, observed, params, 64, NULL));
+            EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_options_set_int(oo, "thresholds", 0));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_discover(hy, oo, 0, y0, 1, times, 2, obs, observed, params, 64, NULL));
+            EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_hybrid_discover(hy, NULL, 0, y0, 1, times, 2, obs, observed, params, 64, params + 8));
             EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_sparse_regression(obs, obs, 2, 0, 1, 2, 0.1, params, 64, NULL));
             EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_sparse_regression(obs, obs, 2, 1, 1, 9, 0.1, params, 64, NULL));
             EXPECT_ERROR(HYLO_E_INVALID_ARGUMENT, hylo_sparse_regression(obs, obs, 2, 1, 1, 2, -1, params, 64, NULL));

@@ -145,6 +145,9 @@ contains
                                   c_null_funptr, c_null_ptr) == HYLO_OK, "train by multiple shooting")
     call expect(hylo_hybrid_training_result(model, loss, norm, multiplier) == HYLO_OK .and. loss < before / 10, &
                 "multiple shooting keeps the fit")
+    ! equation discovery names the missing term, -0.5 y2^3 (terms of degree <= 3), from a model
+    ! trained on 20 observations over 5 time units
+    call discovery_check(truth_ode)
     ! the network applied to the physics' output: g(y, f(y)) corrects the tendencies
     call hylo_hybrid_free(model)
     call expect(hylo_options_set_string(shooting, hylo_c_string("coupling"), hylo_c_string("physics_output")) == HYLO_OK, &
@@ -171,6 +174,36 @@ contains
     call hylo_hybrid_free(loaded)
     call hylo_hybrid_free(model)
     call hylo_ode_free(truth_ode)
+  end subroutine
+
+  subroutine discovery_check(truth_ode)
+    type(c_ptr), intent(in) :: truth_ode
+    type(c_ptr) :: model, settings
+    real(c_double) :: long_times(20), observed(2, 20), discovered(10, 2)
+    integer(c_size_t), target :: second(1) = [1]  ! the network adds to y2 only (0-based index 1)
+    real(c_double), allocatable :: params(:)
+    integer(c_size_t) :: np, total
+    long_times = [(0.25d0 * k, k = 1, 20)]
+    call expect(hylo_ode_solve(truth_ode, opts, 0d0, y0, p, long_times, 20_c_size_t, observed) == HYLO_OK, "long data")
+    call expect(hylo_options_create(settings) == HYLO_OK, "options")
+    call expect(hylo_options_set_int(settings, "hidden_features", 16_c_int64_t) == HYLO_OK, "hidden")
+    call expect(hylo_hybrid_create(ode, 2_c_size_t, c_loc(second), 1_c_size_t, settings, model) == HYLO_OK, "model")
+    call expect(hylo_hybrid_num_parameters(model, np, total) == HYLO_OK, "sizes")
+    allocate(params(total))
+    call expect(hylo_hybrid_get_parameters(model, params, total) == HYLO_OK, "get")
+    params(1:2) = p
+    call expect(hylo_hybrid_set_parameters(model, params, total) == HYLO_OK, "set")
+    call expect(hylo_options_clear(settings) == HYLO_OK, "clear")
+    call expect(hylo_options_set_int(settings, "train_physics", 0_c_int64_t) == HYLO_OK, "fixed physics")
+    call expect(hylo_hybrid_train(model, settings, 0d0, y0, 1_c_size_t, long_times, 20_c_size_t, observed, c_null_ptr, &
+                                  c_null_funptr, c_null_ptr) == HYLO_OK, "train")
+    call expect(hylo_options_clear(settings) == HYLO_OK, "clear")
+    call expect(hylo_options_set_int(settings, "degree", 3_c_int64_t) == HYLO_OK, "degree")
+    call expect(hylo_hybrid_discover(model, settings, 0d0, y0, 1_c_size_t, long_times, 20_c_size_t, observed, c_null_ptr, &
+                                     discovered, 20_c_size_t, c_null_ptr) == HYLO_OK, "discover")
+    call expect(abs(discovered(10, 2) + 0.5d0) < 0.05d0 .and. count(discovered /= 0) == 1, "the cubic damping is found")
+    call hylo_options_free(settings)
+    call hylo_hybrid_free(model)
   end subroutine
 
   subroutine corrector_check()

@@ -274,15 +274,20 @@ class Hybrid(Handle):
         p[:self.num_physics_parameters] = np.asarray(values, float).ravel()
         self.parameters = p
 
+    def _trajectories(self, y0, times, observations, mask):
+        """The arrays of hylo_hybrid_train: y0 (trajectories × n), times, observations, mask (int32 or None)."""
+        y0 = np.ascontiguousarray(y0, float).reshape(-1, self.n)
+        times = np.ascontiguousarray(np.atleast_1d(times), float).ravel()
+        obs = np.ascontiguousarray(observations, float).reshape(y0.shape[0], times.size, self.n)
+        m = None if mask is None else np.ascontiguousarray(np.asarray(mask, bool).reshape(obs.shape), dtype=np.int32)
+        return y0, times, obs, m
+
     def fit(self, y0, times, observations, mask=None, t0: float = 0.0, progress=None, **options) -> dict:
         """Trains on trajectories observed at the same `times`: y0 (trajectories × n) and observations
         (trajectories × len(times) × n), or a single trajectory without the leading axis. `mask`
         (same shape, bool) marks observed values. Options are those of hylo_hybrid_train. Returns
         {"data_loss", "network_norm", "multiplier"}."""
-        y0 = np.ascontiguousarray(y0, float).reshape(-1, self.n)
-        times = np.ascontiguousarray(np.atleast_1d(times), float).ravel()
-        obs = np.ascontiguousarray(observations, float).reshape(y0.shape[0], times.size, self.n)
-        m = None if mask is None else np.ascontiguousarray(np.asarray(mask, bool).reshape(obs.shape), dtype=np.int32)
+        y0, times, obs, m = self._trajectories(y0, times, observations, mask)
         thunk = ProgressThunk(progress)
         opts = options_or_null(options)
         try:
@@ -296,6 +301,27 @@ class Hybrid(Handle):
         values = [ctypes.c_double() for _ in range(3)]
         lib.hylo_hybrid_training_result(self._p(), *(ctypes.byref(v) for v in values))
         return dict(zip(("data_loss", "network_norm", "multiplier"), (v.value for v in values)))
+
+    def discover(self, y0, times, observations, mask=None, t0: float = 0.0, degree: int = 2,
+                 trigonometric: bool = False, names=None, **options):
+        """Equation discovery (additive coupling): sparse regression on the network term proposes term
+        sets, each is refitted to the observations (arguments as `fit`), and the one with the smallest
+        information criterion wins. Options are those of hylo_hybrid_discover. Returns (coefficients
+        (n × terms), term names, physical parameters)."""
+        y0, times, obs, m = self._trajectories(y0, times, observations, mask)
+        opts = options_or_null({**options, "degree": degree, "trigonometric": int(trigonometric)})
+        labels = _term_names(self.n, degree, trigonometric, names)
+        coefficients = np.zeros((self.n, len(labels)))
+        physics = np.array(self.physics_parameters)
+        try:
+            lib.hylo_hybrid_discover(self._p(), opts._p(), t0, pointer(y0), y0.shape[0], pointer(times), times.size,
+                                     pointer(obs), m.ctypes.data_as(_lib.c_int32_p) if m is not None else None,
+                                     pointer(coefficients), coefficients.size, pointer(physics) if physics.size else None)
+        except HyloError:
+            if self.physics is not None and self.physics._errors:
+                raise self.physics._errors[0] from None
+            raise
+        return coefficients, labels, physics
 
     def solve(self, y0, times, t0: float = 0.0, **options) -> np.ndarray:
         y0 = np.ascontiguousarray(y0, float).ravel()
@@ -449,17 +475,24 @@ def sparse_regression(samples, targets, degree: int = 2, threshold: float = 0.1,
     y = y.reshape(len(y), -1)
     opts = options_or_null(dict(degree=degree, trigonometric=trigonometric, threshold=threshold, ridge=ridge,
                                 max_iterations=max_iterations))
-    terms = ctypes.c_size_t()
-    lib.hylo_sindy_terms(x.shape[1], opts._p(), 0, ctypes.byref(terms), None, 0)
-    out = np.empty((y.shape[1], terms.value))
+    labels = _term_names(x.shape[1], degree, trigonometric, names)
+    out = np.empty((y.shape[1], len(labels)))
     lib.hylo_sindy(pointer(x), pointer(y), x.shape[0], x.shape[1], y.shape[1], opts._p(), pointer(out), out.size, None)
+    return out, labels
+
+
+def _term_names(dim: int, degree: int, trigonometric: bool, names=None) -> list:
+    """The library's term names ("x0*x1", "sin(x0)", …), with x0, x1, … replaced by `names`."""
+    opts = options_or_null(dict(degree=degree, trigonometric=int(trigonometric)))
+    terms = ctypes.c_size_t()
+    lib.hylo_sindy_terms(dim, opts._p(), 0, ctypes.byref(terms), None, 0)
     buffer = ctypes.create_string_buffer(256)
     labels = []
     for j in range(terms.value):
-        lib.hylo_sindy_terms(x.shape[1], opts._p(), j, None, buffer, 256)
+        lib.hylo_sindy_terms(dim, opts._p(), j, None, buffer, 256)
         label = buffer.value.decode()
         if names is not None:
             for i, name in sorted(enumerate(names), key=lambda item: -item[0]):
                 label = label.replace(f"x{i}", name)
         labels.append(label)
-    return out, labels
+    return labels

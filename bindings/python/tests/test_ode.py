@@ -113,6 +113,12 @@ def test_hybrid_model_learns_a_missing_term_and_sparse_regression_names_it(tmp_p
     xi, names = sparse_regression(ys, full, degree=3, threshold=0.05, names=["y"])
     assert names == ["1", "y", "y^2", "y^3"]
     np.testing.assert_allclose(xi[0, [1, 3]], [-0.5, -0.3], atol=0.05)
+    # discovery refits each candidate structure (and here k) to observations with 1 % noise and
+    # lets BIC choose: only y³ is added to the physics, and both rates come out right
+    noisy = data + 0.01 * np.random.default_rng(0).standard_normal(data.shape)
+    xi, names, k = model.discover(starts, times, noisy, degree=3, names=["y"], refit_physics=1)
+    assert names == ["1", "y", "y^2", "y^3"] and np.count_nonzero(xi) == 1
+    assert abs(xi[0, 3] + 0.3) < 0.01 and abs(k[0] - 0.5) < 0.01
     path = tmp_path / "hybrid.safetensors"
     model.save(path)
     again = Hybrid.load(path, physics)
