@@ -57,6 +57,45 @@ public func discoverEquations(_ system: HybridSystem, parameters: [Double], data
     guard options.thresholdCount >= 1, options.samplesPerTrajectory >= 2 else {
         throw ODEError.invalidArgument("discovery needs ≥ 1 threshold and ≥ 2 samples per trajectory")
     }
+    let structures = try proposedStructures(system, parameters: parameters, data: data, options: options)
+    let physicsParameters = Array(parameters[0..<system.physicsParameterCount])
+    let observed = Double(data.reduce(0) { $0 + $1.observedCount })
+    // Misfits below the solver's relative tolerance are integration error, not evidence: the
+    // criterion sees at least (rtol · RMS of the observations)².
+    var squares = 0.0
+    for t in data { for (k, row) in t.observations.enumerated() { for (i, v) in row.enumerated() where t.observed(k, i) { squares += v * v } } }
+    let floor = max(pow(options.solver.relativeTolerance, 2) * squares / observed, .leastNormalMagnitude)
+    var best: DiscoveredEquations?
+    var candidates: [(terms: Int, dataLoss: Double, criterion: Double)] = []
+    for xi in structures {
+        let k = Double(xi.flatMap { $0 }.filter { $0 != 0 }.count + (options.refitPhysics ? physicsParameters.count : 0))
+        // A model that blows up from the regression's coefficients is refitted from (all but) zero (the
+        // physics alone); one that cannot be fitted at all is no candidate. A callback's abort
+        // still ends the discovery.
+        let refit: (coefficients: [[Double]], physics: [Double], dataLoss: Double)
+        do { refit = try refitStructure(system, xi, physicsParameters, data: data, options: options) }
+        catch is ODEError {
+            do { refit = try refitStructure(system, xi.map { $0.map { $0 == 0 ? 0 : Double.leastNonzeroMagnitude } }, physicsParameters,
+                                            data: data, options: options) }
+            catch is ODEError { candidates.append((Int(k), .infinity, .infinity)); continue }
+        }
+        let penalty = options.criterion == .bic ? log(observed) : 2
+        let value = observed * log(max(refit.dataLoss, floor)) + penalty * k
+        candidates.append((Int(k), refit.dataLoss, value))
+        if value < best?.criterion ?? .infinity {
+            best = DiscoveredEquations(coefficients: refit.coefficients, physicsParameters: refit.physics, dataLoss: refit.dataLoss,
+                                       criterion: value, candidates: [])
+        }
+    }
+    guard var result = best else { throw ODEError.invalidArgument("no structure could be fitted") }
+    result.candidates = candidates
+    return result
+}
+
+/// The term sets to refit, as coefficient rows (one per network target, zero where inactive) from
+/// sparse regression of the network term along the model's trajectories from the data's starts.
+private func proposedStructures(_ system: HybridSystem, parameters: [Double], data: [TrajectoryData],
+                                options: EquationDiscovery) throws -> [[[Double]]] {
     // the network term along the fitted trajectories
     var samples: [[Double]] = [], targets: [[Double]] = []
     for trajectory in data {
@@ -96,41 +135,8 @@ public func discoverEquations(_ system: HybridSystem, parameters: [Double], data
         }
     }
     let combinations = rows.reduce(1) { $0 * $1.count }
-    let structures = combinations > EquationDiscovery.maxCombinations ? paired
+    return combinations > EquationDiscovery.maxCombinations ? paired
         : rows.reduce([[[Double]]]([[]])) { partial, choices in partial.flatMap { p in choices.map { p + [$0] } } }
-
-    let physicsParameters = Array(parameters[0..<system.physicsParameterCount])
-    let observed = Double(data.reduce(0) { $0 + $1.observedCount })
-    // Misfits below the solver's relative tolerance are integration error, not evidence: the
-    // criterion sees at least (rtol · RMS of the observations)².
-    var squares = 0.0
-    for t in data { for (k, row) in t.observations.enumerated() { for (i, v) in row.enumerated() where t.observed(k, i) { squares += v * v } } }
-    let floor = max(pow(options.solver.relativeTolerance, 2) * squares / observed, .leastNormalMagnitude)
-    var best: DiscoveredEquations?
-    var candidates: [(terms: Int, dataLoss: Double, criterion: Double)] = []
-    for xi in structures {
-        let k = Double(xi.flatMap { $0 }.filter { $0 != 0 }.count + (options.refitPhysics ? physicsParameters.count : 0))
-        // A model that blows up from the regression's coefficients is refitted from (all but) zero (the
-        // physics alone); one that cannot be fitted at all is no candidate. A callback's abort
-        // still ends the discovery.
-        let refit: (coefficients: [[Double]], physics: [Double], dataLoss: Double)
-        do { refit = try refitStructure(system, xi, physicsParameters, data: data, options: options) }
-        catch is ODEError {
-            do { refit = try refitStructure(system, xi.map { $0.map { $0 == 0 ? 0 : Double.leastNonzeroMagnitude } }, physicsParameters,
-                                            data: data, options: options) }
-            catch is ODEError { candidates.append((Int(k), .infinity, .infinity)); continue }
-        }
-        let penalty = options.criterion == .bic ? log(observed) : 2
-        let value = observed * log(max(refit.dataLoss, floor)) + penalty * k
-        candidates.append((Int(k), refit.dataLoss, value))
-        if value < best?.criterion ?? .infinity {
-            best = DiscoveredEquations(coefficients: refit.coefficients, physicsParameters: refit.physics, dataLoss: refit.dataLoss,
-                                       criterion: value, candidates: [])
-        }
-    }
-    guard var result = best else { throw ODEError.invalidArgument("no structure could be fitted") }
-    result.candidates = candidates
-    return result
 }
 
 /// The physics plus the active library terms of `xi` (one row per network target), with the
