@@ -54,6 +54,7 @@ func runDemo() {
     }
     runNPEDemo()
     runOperatorDemo()
+    runHybridDemo()
     print("\nDone.")
 }
 

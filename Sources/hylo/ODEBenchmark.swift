@@ -2,24 +2,29 @@ import Glibc
 import HyloODE
 import HyloTasks
 
+/// Lotka–Volterra x' = 1.3x − 0.9xy, y' = 0.8xy − 1.8y (the UDE paper's system).
+let lotkaVolterra = ClosureSystem(dimension: 2) { _, u, _, du in
+    du[0] = 1.3 * u[0] - 0.9 * u[0] * u[1]
+    du[1] = 0.8 * u[0] * u[1] - 1.8 * u[1]
+    return true
+}
+
+/// Its known part, x' = 1.3x, y' = −1.8y, with the exact VJP.
+let lotkaVolterraKnownPart = ClosureSystem(dimension: 2, vjp: { _, _, _, v, uBar, _ in
+    uBar[0] += 1.3 * v[0]; uBar[1] -= 1.8 * v[1]
+    return true
+}) { _, u, _, du in
+    du[0] = 1.3 * u[0]; du[1] = -1.8 * u[1]
+    return true
+}
+
 /// The Hylo side of `benchmarks/run ode`: the gradient of the Lotka–Volterra UDE loss (known
 /// physics 1.3x, −1.8y plus a 2→32→32→2 tanh network; MSE against the true solution at
 /// t = 0, 0.1, …, 3), Dopri5 at rtol 1e-6, atol 1e-8, float64, by backpropagation through the
 /// solver and by the continuous adjoint. Prints medians over `repeats` gradients.
 func runODEBenchmark(repeats: Int) {
     do {
-        let truth = ClosureSystem(dimension: 2) { _, u, _, du in
-            du[0] = 1.3 * u[0] - 0.9 * u[0] * u[1]
-            du[1] = 0.8 * u[0] * u[1] - 1.8 * u[1]
-            return true
-        }
-        let physics = ClosureSystem(dimension: 2, vjp: { _, _, _, v, uBar, _ in
-            uBar[0] += 1.3 * v[0]; uBar[1] -= 1.8 * v[1]
-            return true
-        }) { _, u, _, du in
-            du[0] = 1.3 * u[0]; du[1] = -1.8 * u[1]
-            return true
-        }
+        let (truth, physics) = (lotkaVolterra, lotkaVolterraKnownPart)
         let y0 = [0.44249296, 4.6280594], times = (0...30).map { Double($0) / 10 }
         var exact = SolverOptions(method: .explicit(.verner8))
         exact.relativeTolerance = 1e-12

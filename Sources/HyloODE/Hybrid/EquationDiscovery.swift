@@ -144,19 +144,10 @@ private func proposedStructures(_ system: HybridSystem, parameters: [Double], da
 private func refitStructure(_ system: HybridSystem, _ xi: [[Double]], _ physicsParameters: [Double], data: [TrajectoryData],
                            options: EquationDiscovery) throws -> (coefficients: [[Double]], physics: [Double], dataLoss: Double) {
     let active = xi.indices.flatMap { o in xi[o].indices.filter { xi[o][$0] != 0 }.map { (row: o, term: $0) } }
-    let library = options.library, d = system.dimension, targets = system.targets
-    let fixedPhysics = options.refitPhysics ? nil : physicsParameters
+    let library = options.library, d = system.dimension
     let physicsCount = options.refitPhysics ? physicsParameters.count : 0
-    let recovered = ClosureSystem(dimension: d, parameterCount: physicsCount + active.count) { t, y, p, dy in
-        if let physics = system.physics {
-            guard try physics.rhs(t, y, fixedPhysics ?? Array(p[0..<physicsCount]), into: &dy) else { return false }
-        } else {
-            for i in 0..<d { dy[i] = 0 }
-        }
-        let terms = library.row(y)
-        for (k, a) in active.enumerated() { dy[targets[a.row]] += p[physicsCount + k] * terms[a.term] }
-        return true
-    }
+    let recovered = RecoveredSystem(physics: system.physics, fixedPhysics: options.refitPhysics ? nil : physicsParameters, library: library,
+                                    active: active.map { (system.targets[$0.row], $0.term) }, dimension: d)
     // a hybrid model whose network is zero and stays untrained: the hybrid objective fits the rest
     let model = try HybridSystem(physics: recovered, network: DenseNetwork(widths: [d, 1, d]))
     var training = HybridTraining()
@@ -174,6 +165,6 @@ private func refitStructure(_ system: HybridSystem, _ xi: [[Double]], _ physicsP
                                  options: training)
     }
     var coefficients = Array(repeating: Array(repeating: 0.0, count: library.names.count), count: d)
-    for (k, a) in active.enumerated() { coefficients[targets[a.row]][a.term] = result.parameters[physicsCount + k] }
+    for (k, a) in recovered.active.enumerated() { coefficients[a.component][a.term] = result.parameters[physicsCount + k] }
     return (coefficients, options.refitPhysics ? Array(result.parameters[0..<physicsCount]) : physicsParameters, result.dataLoss)
 }
