@@ -61,19 +61,11 @@ public func hylo_corrector_create(_ n: Int, _ step: hylo_step_fn?, _ vjp: hylo_s
         let out = try Check.pointer(out, "out")
         let stepper = try callbackStepper(n, step, vjp, userData)
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        let hidden = try o.int("hidden_features", default: 64, in: 1...4096)
-        let layers = try o.int("hidden_layers", default: 2, in: 0...32)
-        let activation = Activation(rawValue: try o.choice("activation", default: "tanh",
-                                                           from: Activation.allCases.map(\.rawValue).filter { $0 != "identity" }))!
-        let seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
-        let scale = try o.double("output_scale", default: 0.01, in: 0...1e6)
+        let settings = try DenseNetworkOptions(&o, hiddenFeatures: 64, outputScale: 0.01)
         try o.finish()
-        let network = DenseNetwork(widths: [n] + Array(repeating: hidden, count: layers) + [n], activation: activation)
-        guard network.parameterCount <= 1 << 26 else {
-            throw HyloError(HYLO_E_OPTION, "a correction network of \(network.parameterCount) weights is more than 2^26; use fewer hidden features")
-        }
+        let network = try settings.network(inputs: n, outputs: n)
         let model = try solving { try CorrectedStepper(stepper: stepper, network: network) }
-        out.pointee = Handle.make(CorrectorHandle(model: model, weights: network.initialParameters(seed: seed, outputScale: scale)))
+        out.pointee = Handle.make(CorrectorHandle(model: model, weights: settings.initialWeights(network)))
     }
 }
 

@@ -28,12 +28,7 @@ public func hylo_hybrid_create(_ physics: OpaquePointer?, _ n: Int, _ outputComp
             throw HyloError.invalid("n is \(n) but the physics has dimension \(p.system.dimension)")
         }
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        let hidden = try o.int("hidden_features", default: 32, in: 1...4096)
-        let layers = try o.int("hidden_layers", default: 2, in: 0...32)
-        let activation = Activation(rawValue: try o.choice("activation", default: "tanh",
-                                                           from: Activation.allCases.map(\.rawValue).filter { $0 != "identity" }))!
-        let seed = UInt64(try o.int("seed", default: 0, in: 0...Int.max))
-        let scale = try o.double("output_scale", default: 0.1, in: 0...1e6)
+        let settings = try DenseNetworkOptions(&o, hiddenFeatures: 32, outputScale: 0.1)
         let coupling = HybridCoupling(rawValue: try o.choice("coupling", default: "additive", from: HybridCoupling.allCases.map(\.rawValue)))!
         try o.finish()
         let physicsParameters = physicsHandle?.system.parameterCount ?? 0
@@ -60,10 +55,9 @@ public func hylo_hybrid_create(_ physics: OpaquePointer?, _ n: Int, _ outputComp
             }
             if Set(targets).count != targets.count { throw HyloError.invalid("output_components lists an entry twice") }
         }
-        let network = DenseNetwork(widths: [coupling.networkInputs(dimension: n)] + Array(repeating: hidden, count: layers)
-                                       + [coupling == .hamiltonian ? 1 : targets.count], activation: activation)
+        let network = try settings.network(inputs: coupling.networkInputs(dimension: n), outputs: coupling == .hamiltonian ? 1 : targets.count)
         let system = try solving { try HybridSystem(physics: physicsHandle?.system, network: network, coupling: coupling, targets: targets) }
-        let parameters = Array(repeating: 0, count: system.physicsParameterCount) + network.initialParameters(seed: seed, outputScale: scale)
+        let parameters = Array(repeating: 0, count: system.physicsParameterCount) + settings.initialWeights(network)
         out.pointee = Handle.make(HybridHandle(system: system, physics: physicsHandle, parameters: parameters))
     }
 }

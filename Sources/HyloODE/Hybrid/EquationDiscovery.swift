@@ -156,15 +156,16 @@ private func refitStructure(_ system: HybridSystem, _ xi: [[Double]], _ physicsP
     training.adamIterations = 0
     training.lbfgsIterations = options.refitIterations
     let start = (options.refitPhysics ? physicsParameters : []) + active.map { xi[$0.row][$0.term] }
-    let result: HybridTrainingResult
-    if start.isEmpty {
-        result = try trainHybrid(model, data: data, initialParameters: Array(repeating: 0, count: model.parameterCount),
-                                 options: { var t = training; t.lbfgsIterations = 0; t.trainNetwork = true; return t }())
+    let parameters: [Double], dataLoss: Double
+    if start.isEmpty {  // nothing to fit: the physics alone
+        parameters = Array(repeating: 0, count: model.parameterCount)
+        dataLoss = try HybridObjective(system: model, data: data, options: training).evaluate(parameters, nodes: [], multiplier: 1).dataLoss
     } else {
-        result = try trainHybrid(model, data: data, initialParameters: start + Array(repeating: 0, count: model.network.parameterCount),
-                                 options: training)
+        let result = try trainHybrid(model, data: data, initialParameters: start + Array(repeating: 0, count: model.network.parameterCount),
+                                     options: training)
+        (parameters, dataLoss) = (result.parameters, result.dataLoss)
     }
     var coefficients = Array(repeating: Array(repeating: 0.0, count: library.names.count), count: d)
-    for (k, a) in recovered.active.enumerated() { coefficients[a.component][a.term] = result.parameters[physicsCount + k] }
-    return (coefficients, options.refitPhysics ? Array(result.parameters[0..<physicsCount]) : physicsParameters, result.dataLoss)
+    for (k, a) in recovered.active.enumerated() { coefficients[a.component][a.term] = parameters[physicsCount + k] }
+    return (coefficients, options.refitPhysics ? Array(parameters[0..<physicsCount]) : physicsParameters, dataLoss)
 }

@@ -726,6 +726,10 @@ int main(void) {
             EXPECT_OK(hylo_options_set_string(oo, "activation", "swish"));
             EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy));
             EXPECT_OK(hylo_options_clear(oo));
+            EXPECT_OK(hylo_options_set_int(oo, "hidden_features", 1 << 12));
+            EXPECT_OK(hylo_options_set_int(oo, "hidden_layers", 8));
+            EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy)); /* 2^27 weights */
+            EXPECT_OK(hylo_options_clear(oo));
             EXPECT_OK(hylo_options_set_string(oo, "coupling", "multiplicative"));
             EXPECT_ERROR(HYLO_E_OPTION, hylo_hybrid_create(ode, 1, NULL, 0, oo, &hy));
             EXPECT_OK(hylo_options_set_string(oo, "coupling", "hamiltonian"));

@@ -38,7 +38,33 @@ class IllegalState(Exception):
     """Raised by a right-hand side for a state it cannot evaluate: the solver retries a smaller step."""
 
 
-class ODE(Handle):
+class _CallbackErrors:
+    """A handle whose Python callbacks the library calls: an exception raised in a callback is kept
+    and re-raised by `_run` in place of the library's abort status."""
+
+    _errors: list
+
+    def _keep(self, body) -> int:
+        """Runs a callback's body: 0, or -1 (abort) with the exception kept."""
+        try:
+            body()
+            return 0
+        except BaseException as error:  # noqa: BLE001 - re-raised after the C call
+            self._errors.append(error)
+            return -1
+
+    def _run(self, call):
+        """Calls the library; re-raises a callback's exception in place of the abort status."""
+        self._errors.clear()
+        try:
+            call()
+        except HyloError:
+            if self._errors:
+                raise self._errors[0] from None
+            raise
+
+
+class ODE(_CallbackErrors, Handle):
     """A system y' = f(t, y; p) of `n` states and `num_params` parameters.
 
     `f(t, y, p)` returns dy/dt. Optional exact derivatives: `jacobian(t, y, p)` (n × n), `jvp(t, y, p, v)`
@@ -106,16 +132,6 @@ class ODE(Handle):
                 np.ctypeslib.as_array(out_ptr, shape=(n_out,))[:] = np.asarray(value, float).ravel()
             return self._call(run)
         return body
-
-    def _run(self, call):
-        """Calls the library; re-raises a callback's exception in place of the abort status."""
-        self._errors.clear()
-        try:
-            call()
-        except HyloError:
-            if self._errors:
-                raise self._errors[0] from None
-            raise
 
     # -- introspection -----------------------------------------------------------------------
     @property
@@ -274,6 +290,13 @@ class Hybrid(Handle):
         p[:self.num_physics_parameters] = np.asarray(values, float).ravel()
         self.parameters = p
 
+    def _run(self, call):
+        """Calls the library; an exception in a physics callback is re-raised in place of the abort status."""
+        if self.physics is None:
+            call()
+        else:
+            self.physics._run(call)
+
     def _trajectories(self, y0, times, observations, mask):
         """The arrays of hylo_hybrid_train: y0 (trajectories × n), times, observations, mask (int32 or None)."""
         y0 = np.ascontiguousarray(y0, float).reshape(-1, self.n)
@@ -291,12 +314,10 @@ class Hybrid(Handle):
         thunk = ProgressThunk(progress)
         opts = options_or_null(options)
         try:
-            lib.hylo_hybrid_train(self._p(), opts and opts._p(), t0, pointer(y0), y0.shape[0], pointer(times), times.size,
-                                  pointer(obs), m.ctypes.data_as(_lib.c_int32_p) if m is not None else None,
-                                  thunk.c, None)
+            self._run(lambda: lib.hylo_hybrid_train(self._p(), opts and opts._p(), t0, pointer(y0), y0.shape[0], pointer(times),
+                                                    times.size, pointer(obs),
+                                                    m.ctypes.data_as(_lib.c_int32_p) if m is not None else None, thunk.c, None))
         except HyloError as error:
-            if self.physics is not None and self.physics._errors:
-                raise self.physics._errors[0] from None
             thunk.reraise(error)
         values = [ctypes.c_double() for _ in range(3)]
         lib.hylo_hybrid_training_result(self._p(), *(ctypes.byref(v) for v in values))
@@ -313,14 +334,10 @@ class Hybrid(Handle):
         labels = _term_names(self.n, degree, trigonometric, names)
         coefficients = np.zeros((self.n, len(labels)))
         physics = np.array(self.physics_parameters)
-        try:
-            lib.hylo_hybrid_discover(self._p(), opts._p(), t0, pointer(y0), y0.shape[0], pointer(times), times.size,
-                                     pointer(obs), m.ctypes.data_as(_lib.c_int32_p) if m is not None else None,
-                                     pointer(coefficients), coefficients.size, pointer(physics) if physics.size else None)
-        except HyloError:
-            if self.physics is not None and self.physics._errors:
-                raise self.physics._errors[0] from None
-            raise
+        self._run(lambda: lib.hylo_hybrid_discover(self._p(), opts._p(), t0, pointer(y0), y0.shape[0], pointer(times), times.size,
+                                                   pointer(obs), m.ctypes.data_as(_lib.c_int32_p) if m is not None else None,
+                                                   pointer(coefficients), coefficients.size,
+                                                   pointer(physics) if physics.size else None))
         return coefficients, labels, physics
 
     def solve(self, y0, times, t0: float = 0.0, **options) -> np.ndarray:
@@ -352,7 +369,7 @@ class Hybrid(Handle):
         lib.hylo_hybrid_save(self._p(), str(path).encode())
 
 
-class Corrector(Handle):
+class Corrector(_CallbackErrors, Handle):
     """Solver in the loop: your own time stepper `step(t, dt, u) -> u_next` followed by a learned
     correction, ũ_{k+1} = w + C(w) with w = step(t_k, dt, ũ_k), trained through `unroll` steps.
 
@@ -376,15 +393,7 @@ class Corrector(Handle):
 
     def _bind(self, step, vjp):
         self._errors: list = []
-        n = self.n
-
-        def call(body):
-            try:
-                body()
-                return 0
-            except BaseException as error:  # noqa: BLE001 - re-raised after the C call
-                self._errors.append(error)
-                return -1
+        n, call = self.n, self._keep
 
         def step_thunk(t, dt, u_ptr, out_ptr, _user):
             return call(lambda: np.ctypeslib.as_array(out_ptr, shape=(n,)).__setitem__(
@@ -413,15 +422,6 @@ class Corrector(Handle):
         lib.hylo_corrector_load(str(path).encode(), model.n, model._thunks[0], model._thunks[1], None, ctypes.byref(ptr))
         model._init(ptr)
         return model
-
-    def _run(self, call):
-        self._errors.clear()
-        try:
-            call()
-        except HyloError:
-            if self._errors:
-                raise self._errors[0] from None
-            raise
 
     @property
     def parameters(self) -> np.ndarray:
