@@ -11,7 +11,8 @@ import HyloTasks
 /// protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
 /// from the prior and each later one from the current posterior at that observation (SNPE-C with
 /// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
-/// (sbi's defaults otherwise: 20, 1, 200). Prints one line per observation and one with the
+/// (sbi's defaults otherwise: 20, 1, 200), `--batch` the training batch size (sbi's 200 otherwise;
+/// sbibm trains with 10,000, capped at each round's simulations). Prints one line per observation and one with the
 /// timings. With an output directory (amortized methods only), also writes the simulations
 /// (`theta.csv`, `x.csv`, for the anchor to train on the same data) and the samples
 /// (`hylo_obs<k>.csv`).
@@ -20,6 +21,7 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
     let budget = Int(options["--budget"] ?? "") ?? 10_000
     let rounds = max(Int(options["--rounds"] ?? "") ?? 10, 1)
     let epochs = Int(options["--epochs"] ?? "")
+    let batch = Int(options["--batch"] ?? "")
     let estimator = FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf
     let unboundedTheta = options["--unbounded"] == "true"
     let observations = min(max(Int(options["--observations"] ?? "") ?? 5, 1), 5)
@@ -45,6 +47,7 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
         configuration.unboundedTheta = unboundedTheta
         var training = NPE.defaultTraining
         if let epochs { training.maxEpochs = epochs; training.patience = Int.max / 2 }
+        if let batch { training.batchSize = max(batch, 1) }
         let kind = sequential ? String(method.dropFirst()) : method
         var trainSeconds = 0.0, sampleSeconds = 0.0, epochsRun = 0
         var amortized: Posterior?

@@ -18,7 +18,7 @@ func usage() -> Never {
                            sbibm's C2ST of two sample sets (headerless CSV, z-scored by the reference)
       bench engine [steps] time an MLP training step (the Hylo side of benchmarks/run engine)
       bench ode [repeats]  time UDE gradients through Dopri5 (the Hylo side of benchmarks/run ode)
-      bench sbi TASK SBIBM_DIR [--method npe|nle|nre|snpe|snle|snre] [--budget N] [--rounds R] [--epochs E]
+      bench sbi TASK SBIBM_DIR [--method npe|nle|nre|snpe|snle|snre] [--budget N] [--rounds R] [--epochs E] [--batch B]
                            [--estimator maf|nsf|mdn] [--unbounded true|false] [--observations K] [--out DIR]
                            [--chains C] [--thin T] [--warmup W]
                            NPE, NLE or NRE-B (or sbibm's 10 sequential rounds) on an sbibm task, C2ST against the reference

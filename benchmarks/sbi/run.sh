@@ -16,10 +16,13 @@
 # differentiable-coverage regularizer (conservative and calibrated) on 10,000 simulations of each
 # TASK, measured on 1,000 fresh simulations (benchmarks/RESULTS.md explains the columns).
 #
+# HYLO_OPTIONS is appended to the `hylo bench sbi` command line (e.g. sbibm's MCMC settings for NLE
+# and NRE posteriors: "--chains 100 --thin 10 --warmup 100", or a training batch size "--batch 1000").
+#
 # C2ST=hylo scores both sides with `hylo c2st` (Hylo's implementation of sbibm's C2ST) instead of
 # scikit-learn, which takes minutes per 10-D sample set.
 #
-# Usage: [METHOD=npe] [ANCHOR=sbi|sbibm] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] [C2ST=sklearn|hylo]
+# Usage: [METHOD=npe] [ANCHOR=sbi|sbibm] [EPOCHS=100] [ESTIMATOR=nsf] [OBSERVATIONS=5] [C2ST=sklearn|hylo] [HYLO_OPTIONS=…]
 #        benchmarks/run sbi [TASK …]
 #        (default tasks: two_moons gaussian_linear slcp bernoulli_glm sir; coverage: slcp)
 set -euo pipefail
@@ -43,11 +46,11 @@ results=()
 for task in "${tasks[@]}"; do
   work="$(mktemp -d)"
   if [ "$anchor" = sbibm ]; then
-    "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --estimator "$estimator" > "$work/hylo.log"
+    "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --estimator "$estimator" ${HYLO_OPTIONS:-} > "$work/hylo.log"
     cat "$work/hylo.log"
     results+=("$("$PYTHON" "$here/published.py" "$work/hylo.log" "$here/sbibm_c2st_10k.csv")")
   else
-    "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --epochs "$epochs" --estimator "$estimator" --out "$work" > "$work/hylo.log"
+    "$HYLO_CLI" bench sbi "$task" "$sbibm" --method "$method" --observations "$observations" --budget 10000 --epochs "$epochs" --estimator "$estimator" --out "$work" ${HYLO_OPTIONS:-} > "$work/hylo.log"
     cat "$work/hylo.log"
     line=$(grep "train_s=" "$work/hylo.log")
     train_s=$(echo "$line" | sed -E 's/.*train_s=([0-9.e-]+).*/\1/')
