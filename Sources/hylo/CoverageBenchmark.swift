@@ -7,6 +7,7 @@ import HyloTasks
 /// `benchmarks/run sbi` with METHOD=coverage: on one task, trains on `budget` simulations an NPE
 /// (`--estimator`, MAF by default, with sbi's training defaults), an ensemble of `members` NPEs differing only in their seeds, and NPEs with
 /// the differentiable-coverage regularizer asking for calibrated and for conservative posteriors
+/// and, with `--only conservative_ensemble`, an ensemble of `members` conservative NPEs
 /// (`--strength`, `--pairs`, `--draws`: the regularizer's strength, pairs per batch and draws per
 /// pair, by default 20, 64 and 16);
 /// then measures each one's expected coverage of highest-density regions on `tests` fresh
@@ -44,21 +45,23 @@ func runCoverageBenchmark(task name: String, options: [String: String]) {
             try npe.train(training) { _ in true }
             return (try npe.posterior(), now() - t0)
         }
+        func trainEnsemble(_ target: CoverageRegularizer.Target?) throws -> (Posterior, Double) {
+            var posteriors: [Posterior] = []
+            var seconds = 0.0
+            for k in 0..<members {
+                let (p, s) = try trainNPE(seed: UInt64(k), regularizer: target.map(CoverageRegularizer.init))
+                posteriors.append(p); seconds += s
+            }
+            return (try EnsemblePosterior(members: posteriors), seconds)
+        }
         var estimators: [(String, () throws -> (Posterior, Double))] = [
             ("npe", { try trainNPE(seed: 0) }),
-            ("ensemble", {
-                var posteriors: [Posterior] = []
-                var seconds = 0.0
-                for k in 0..<members {
-                    let (p, s) = try trainNPE(seed: UInt64(k))
-                    posteriors.append(p); seconds += s
-                }
-                return (try EnsemblePosterior(members: posteriors), seconds)
-            }),
+            ("ensemble", { try trainEnsemble(nil) }),
             ("calibrated", { try trainNPE(seed: 0, regularizer: CoverageRegularizer(.calibrated)) }),
             ("conservative", { try trainNPE(seed: 0, regularizer: CoverageRegularizer(.conservative)) }),
+            ("conservative_ensemble", { try trainEnsemble(.conservative) }),
         ]
-        if let only { estimators = estimators.filter { only.contains($0.0) } }
+        if let only { estimators = estimators.filter { only.contains($0.0) } } else { estimators.removeLast() }
         for (label, train) in estimators {
             let (posterior, trainSeconds) = try train()
             var rng = Philox(seed: 11)
