@@ -16,8 +16,10 @@
 # differentiable-coverage regularizer (conservative and calibrated) on 10,000 simulations of each
 # TASK, measured on 1,000 fresh simulations (benchmarks/RESULTS.md explains the columns).
 #
-# HYLO_OPTIONS is appended to the `hylo bench sbi` command line (e.g. sbibm's MCMC settings for NLE
-# and NRE posteriors: "--chains 100 --thin 10 --warmup 100", or a training batch size "--batch 1000").
+# HYLO_OPTIONS is appended to the `hylo bench sbi` or `hylo bench coverage` command line (e.g.
+# sbibm's MCMC settings for NLE and NRE posteriors: "--chains 100 --thin 10 --warmup 100", a
+# training batch size "--batch 1000", or for coverage "--only conservative_ensemble --estimator nsf
+# --strength 200").
 #
 # C2ST=hylo scores both sides with `hylo c2st` (Hylo's implementation of sbibm's C2ST) instead of
 # scikit-learn, which takes minutes per 10-D sample set.
@@ -37,7 +39,7 @@ tasks=("$@")
 if [ "$method" = coverage ]; then
   [ ${#tasks[@]} -gt 0 ] || tasks=(slcp)
   for task in "${tasks[@]}"; do
-    "$HYLO_CLI" bench coverage "$task" | sed 's/^coverage /RESULT coverage /'
+    "$HYLO_CLI" bench coverage "$task" ${HYLO_OPTIONS:-} | sed 's/^coverage /RESULT coverage /'
   done
   exit 0
 fi
