@@ -12,8 +12,8 @@ import HyloTasks
 /// from the prior and each later one from the current posterior at that observation (SNPE-C with
 /// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
 /// (sbi's defaults otherwise: 20, 1, 200), `--batch` the training batch size (sbi's 200 otherwise;
-/// sbibm trains with 10,000, capped at each round's simulations). Prints one line per observation and one with the
-/// timings. With an output directory (amortized methods only), also writes the simulations
+/// sbibm asks for 10,000, which sbi caps at the training set). Prints one line per observation and
+/// one with the timings. With an output directory (amortized methods only), also writes the simulations
 /// (`theta.csv`, `x.csv`, for the anchor to train on the same data) and the samples
 /// (`hylo_obs<k>.csv`).
 func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {

@@ -24,8 +24,8 @@ func usage() -> Never {
                            NPE, NLE or NRE-B (or sbibm's 10 sequential rounds) on an sbibm task, C2ST against the reference
                            (benchmarks/run sbi and sbi-mcmc)
       bench coverage TASK [--budget N] [--tests N] [--samples N] [--members K] [--estimator maf|nsf] [--strength S] [--pairs P] [--draws L]
-                           [--only npe,ensemble,calibrated,conservative]
-                           expected coverage of NPE, an ensemble and coverage-regularized NPEs (benchmarks/run sbi-coverage)
+                           [--only npe,ensemble,calibrated,conservative,conservative_ensemble]
+                           expected coverage of NPE, ensembles and coverage-regularized NPEs (METHOD=coverage benchmarks/run sbi)
       bench aphynity [--train N] [--test N] [--steps N]
                            APHYNITY's damped pendulum (25 + 25 trajectories of 40 steps): ω0 error, forecast MSE
       bench pinn [iterations]
