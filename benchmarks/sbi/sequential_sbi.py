@@ -5,7 +5,7 @@ each later one from the current posterior at the observation; the likelihood est
 hidden units, 5 transforms) retrained on everything so far with sbibm's training batch of 10,000
 (sbi caps it at the training set); posteriors by slice_np_vectorized MCMC with sbibm's settings
 (100 chains, thinning 10, 25 warm-up steps, resampling initialisation). Scores the final samples
-with `hylo c2st` against the reference. Prints
+against the reference with bench_sbi's C2ST (`hylo c2st` unless C2ST=sklearn). Prints
 `RESULT snle_sbi task=two_moons c2st_sbi=… observations=K train_s=… sample_s=…`.
 
 Usage: python sequential_sbi.py SBIBM_DIR K   (HYLO_CLI names the hylo executable)
@@ -13,7 +13,6 @@ Usage: python sequential_sbi.py SBIBM_DIR K   (HYLO_CLI names the hylo executabl
 
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+from bench_sbi import sbi_prior, score
 
 
 def two_moons(theta, generator):
@@ -37,11 +38,12 @@ def two_moons(theta, generator):
 def main(sbibm, observations):
     from sbi.inference import NLE
     from sbi.neural_nets import likelihood_nn
-    from sbi.utils import BoxUniform
 
     torch.set_num_threads(2)
     mcmc = {"num_chains": 100, "thin": 10, "warmup_steps": 25, "init_strategy": "resample"}
-    prior = BoxUniform(-torch.ones(2), torch.ones(2))
+    os.environ.setdefault("C2ST", "hylo")
+    prior = sbi_prior("two_moons")
+    work = Path(tempfile.mkdtemp())
     scores, train_s, sample_s = [], 0.0, 0.0
     for k in range(1, observations + 1):
         torch.manual_seed(k)
@@ -65,11 +67,8 @@ def main(sbibm, observations):
         t0 = time.perf_counter()
         samples = proposal.sample((count,), show_progress_bars=False)
         sample_s += time.perf_counter() - t0
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
-            np.savetxt(f, samples.numpy().astype(np.float64), delimiter=",", fmt="%.17g")
-        out = subprocess.run([os.environ["HYLO_CLI"], "c2st", str(reference), f.name], check=True, capture_output=True,
-                             text=True)
-        scores.append(float(out.stdout.strip()))
+        np.savetxt(work / f"sbi_obs{k}.csv", samples.numpy().astype(np.float64), delimiter=",", fmt="%.17g")
+        scores.append(score(reference, work / f"sbi_obs{k}.csv"))
         print(f"sbi task=two_moons obs={k} c2st={scores[-1]:.4f}", flush=True)
     print(f"RESULT snle_sbi task=two_moons c2st_sbi={np.mean(scores):.3f} observations={observations} "
           f"train_s={train_s:.1f} sample_s={sample_s:.1f}")
