@@ -22,27 +22,50 @@ import HyloCore
         return [plain, modified, fourier, smooth, soft]
     }
 
-    @Test(arguments: configurations())
-    func jetsMatchNestedReverseMode(_ configuration: PINNNetworkConfiguration) {
+    /// Sums carried whole: first and second derivatives with weights, and first derivatives only.
+    static let combinations = [
+        DerivativeCombination(dimension: 3, firstOrder: [(1, 1), (0, 0.3)], secondOrder: [(.init(0, 0), -0.7), (.init(2, 1), 0.4)]),
+        DerivativeCombination(dimension: 3, firstOrder: [(2, 2), (1, -1)], secondOrder: []),
+    ]
+
+    /// Plans with every derivative carried alone and with combinations, with and without the
+    /// derivatives the combinations sum.
+    static let plans = [
+        DerivativePlan(dimension: 3, firstOrder: [0, 1, 2], secondOrder: [.init(0, 0), .init(0, 1), .init(1, 1), .init(1, 2), .init(2, 2)],
+                       combinations: combinations),
+        DerivativePlan(dimension: 3, combinations: combinations),
+        DerivativePlan(dimension: 3, combinations: [combinations[1]]),
+    ]
+
+    @Test(arguments: configurations(), plans)
+    func jetsMatchNestedReverseMode(_ configuration: PINNNetworkConfiguration, _ plan: DerivativePlan) {
         let network = PINNNetwork(configuration)
         var rng = Philox(seed: 9)
         let points = rng.uniform([6, 3], low: -1, high: 1)
-        let plan = DerivativePlan(dimension: 3, firstOrder: [0, 1, 2],
-                                  secondOrder: [.init(0, 0), .init(0, 1), .init(1, 1), .init(1, 2), .init(2, 2)])
         let jets = network(points, plan: plan)
         for output in 0..<configuration.outputs {
             let x = points.requiringGrad()
             let u = network(x).slice(axis: 1, start: output, end: output + 1)
             #expect(maxDifference(jets[output].value, u) < 1e-12)
             let grad = gradients(of: u.sum(), wrt: [x], createGraph: true)[0]
+            var gradient: [Tensor] = [], hessian: [[Tensor]] = []
             for i in 0..<3 {
                 let gi = grad.slice(axis: 1, start: i, end: i + 1)
-                #expect(maxDifference(jets[output].derivative(i), gi) < 1e-10, "∂\(i)")
-                let hessianRow = gradients(of: gi.sum(), wrt: [x])[0]
-                for j in i..<3 {
-                    guard let jetSecond = jets[output].derivative(i, j) else { continue }
-                    #expect(maxDifference(jetSecond, hessianRow.slice(axis: 1, start: j, end: j + 1)) < 1e-10, "∂\(i)∂\(j)")
-                }
+                gradient.append(gi)
+                let row = gradients(of: gi.sum(), wrt: [x])[0]
+                hessian.append((0..<3).map { row.slice(axis: 1, start: $0, end: $0 + 1) })
+            }
+            for i in plan.firstOrder {
+                #expect(maxDifference(jets[output].derivative(i), gradient[i]) < 1e-10, "∂\(i)")
+            }
+            for pair in plan.secondOrder {
+                #expect(maxDifference(jets[output].derivative(pair.i, pair.j)!, hessian[pair.i][pair.j]) < 1e-10, "∂\(pair.i)∂\(pair.j)")
+            }
+            for (c, combination) in plan.combinations.enumerated() {
+                var expected = Tensor.zeros([6, 1])
+                for (k, w) in combination.firstOrder.enumerated() { expected = expected + gradient[k] * w }
+                for t in combination.secondOrder { expected = expected + hessian[t.pair.i][t.pair.j] * t.weight }
+                #expect(maxDifference(jets[output].combination(c), expected) < 1e-10, "combination \(c)")
             }
         }
     }

@@ -5,22 +5,31 @@ public enum TaylorActivation: Sendable {
     case tanh, sin
 }
 
+/// One term `weight · z_a z_b` of a second-order jet component (0-based first-order directions).
+public struct SecondOrderTerm: Sendable, Equatable {
+    public var a: Int, b: Int, weight: Double
+    public init(_ a: Int, _ b: Int, weight: Double = 1) { (self.a, self.b, self.weight) = (a, b, weight) }
+}
+
 extension Tensor {
     /// Applies σ to a stacked second-order jet in one pass.
     ///
-    /// `self` is `[1 + F + P, …]`: slice 0 holds pre-activations z, slices 1…F their first
-    /// derivatives zₐ along F directions, and slice 1 + F + p the second derivative z_ab of pair
-    /// `pairs[p] = (a, b)` (0-based direction indices). The result holds σ(z), σ′(z) zₐ and
-    /// σ″(z) zₐ z_b + σ′(z) z_ab. Written as dozens of small taped ops this is a PINN's main cost;
-    /// fused, forward and backward each read and write every slice once.
+    /// `self` is `[1 + F + S, …]`: slice 0 holds pre-activations z, slices 1…F their first
+    /// derivatives zₐ along F directions, and slice 1 + F + q a second-order component z_q whose
+    /// chain rule has the terms `secondOrder[q]`. The result holds σ(z), σ′(z) zₐ and
+    /// σ′(z) z_q + σ″(z) Σ w zₐ z_b. A plain second derivative ∂ₐ∂_b is the single term (a, b, 1);
+    /// a weighted sum of derivatives carried as one component (collapsed Taylor mode, e.g. u_t − ν u_xx)
+    /// has one term per second derivative in it, and none for its first derivatives, which enter
+    /// only linearly. Written as dozens of small taped ops this is a PINN's main cost; fused,
+    /// forward and backward each read and write every slice once.
     ///
     /// Differentiable once: its gradient (which needs σ‴) is computed directly and is a constant
     /// for further differentiation, so Taylor mode is the way to input derivatives here, not
     /// nested reverse mode through this op.
-    public func taylorActivation(_ f: TaylorActivation, firstOrder count: Int, pairs: [(Int, Int)]) -> Tensor {
-        let slices = 1 + count + pairs.count
-        precondition(rank >= 1 && shape[0] == slices, "taylorActivation: \(shape[0]) slices, expected 1 + \(count) + \(pairs.count)")
-        precondition(pairs.allSatisfy { (0..<count).contains($0.0) && (0..<count).contains($0.1) }, "taylorActivation: pair out of range")
+    public func taylorActivation(_ f: TaylorActivation, firstOrder count: Int, secondOrder: [[SecondOrderTerm]]) -> Tensor {
+        let slices = 1 + count + secondOrder.count
+        precondition(rank >= 1 && shape[0] == slices, "taylorActivation: \(shape[0]) slices, expected 1 + \(count) + \(secondOrder.count)")
+        precondition(secondOrder.joined().allSatisfy { (0..<count).contains($0.a) && (0..<count).contains($0.b) }, "taylorActivation: direction out of range")
         let m = self.count / slices
         let out = makeScalars(self.count) { y in
             scalars.withUnsafeBufferPointer { zb in
@@ -34,10 +43,19 @@ extension Tensor {
                             let (ya, za) = (y + (1 + a) * m + e0, z + (1 + a) * m + e0)
                             for e in 0..<c { ya[e] = s1[e] * za[e] }
                         }
-                        for (p, (a, b)) in pairs.enumerated() {
-                            let q = (1 + count + p) * m + e0
-                            let (yq, zq, za, zb) = (y + q, z + q, z + (1 + a) * m + e0, z + (1 + b) * m + e0)
-                            for e in 0..<c { yq[e] = s2[e] * za[e] * zb[e] + s1[e] * zq[e] }
+                        for (q, terms) in secondOrder.enumerated() {
+                            let i = (1 + count + q) * m + e0
+                            let (yq, zq) = (y + i, z + i)
+                            guard let head = terms.first else {
+                                for e in 0..<c { yq[e] = s1[e] * zq[e] }
+                                continue
+                            }
+                            let (w, za, zb) = (head.weight, z + (1 + head.a) * m + e0, z + (1 + head.b) * m + e0)
+                            for e in 0..<c { yq[e] = s2[e] * w * za[e] * zb[e] + s1[e] * zq[e] }
+                            for t in terms.dropFirst() {
+                                let (w, za, zb) = (t.weight, z + (1 + t.a) * m + e0, z + (1 + t.b) * m + e0)
+                                for e in 0..<c { yq[e] += s2[e] * w * za[e] * zb[e] }
+                            }
                         }
                     }
                 }
@@ -45,17 +63,17 @@ extension Tensor {
         }
         let input = self
         return Tensor.record(out, shape: shape, inputs: [self], saveOutput: true) { g, y in
-            [Tensor(shape: input.shape, scalars: input.taylorActivationPullback(g, y, f, firstOrder: count, pairs: pairs))]
+            [Tensor(shape: input.shape, scalars: input.taylorActivationPullback(g, y, f, firstOrder: count, secondOrder: secondOrder))]
         }
     }
 
     /// The vector–Jacobian product of `taylorActivation` at `self` for the cotangent `g`:
-    ///   z̄ = ḡ σ′ + Σₐ ḡₐ σ″ zₐ + Σ_p ḡ_p (σ‴ zₐ z_b + σ″ z_ab),
-    ///   z̄ₐ = ḡₐ σ′ + Σ_{p ∋ a} ḡ_p σ″ z_(other),   z̄_p = ḡ_p σ′.
+    ///   z̄ = ḡ σ′ + Σₐ ḡₐ σ″ zₐ + Σ_q ḡ_q (σ″ z_q + σ‴ Σ w zₐ z_b),
+    ///   z̄ₐ = ḡₐ σ′ + Σ_q ḡ_q σ″ Σ_{terms ∋ a} w z_(other),   z̄_q = ḡ_q σ′.
     /// `y` is the op's output, whose slice 0 holds σ(z) (tanh's derivatives follow from it).
     private func taylorActivationPullback(_ g: Tensor, _ y: Tensor, _ f: TaylorActivation, firstOrder count: Int,
-                                          pairs: [(Int, Int)]) -> ScalarBuffer {
-        let slices = 1 + count + pairs.count, m = self.count / slices
+                                          secondOrder: [[SecondOrderTerm]]) -> ScalarBuffer {
+        let slices = 1 + count + secondOrder.count, m = self.count / slices
         return makeScalars(self.count) { out in
             scalars.withUnsafeBufferPointer { zb in
                 g.scalars.withUnsafeBufferPointer { gb in y.scalars.withUnsafeBufferPointer { yb in
@@ -75,17 +93,21 @@ extension Tensor {
                                     oa[e] = ga[e] * s1[e]
                                 }
                             }
-                            for (p, (a, b)) in pairs.enumerated() {
-                                let q = (1 + count + p) * m + e0, ia = (1 + a) * m + e0, ib = (1 + b) * m + e0
-                                let (oq, gq, zq, za, zb, oa, ob) = (out + q, gr + q, z + q, z + ia, z + ib, out + ia, out + ib)
+                            for (q, terms) in secondOrder.enumerated() {
+                                let i = (1 + count + q) * m + e0
+                                let (oq, gq, zq) = (out + i, gr + i, z + i)
                                 for e in 0..<c {
-                                    let gp = gq[e]
-                                    o0[e] += gp * (s3[e] * za[e] * zb[e] + s2[e] * zq[e])
-                                    oq[e] = gp * s1[e]
+                                    o0[e] += gq[e] * s2[e] * zq[e]
+                                    oq[e] = gq[e] * s1[e]
                                 }
-                                // Separate loops: a and b may be the same direction.
-                                for e in 0..<c { oa[e] += gq[e] * s2[e] * zb[e] }
-                                for e in 0..<c { ob[e] += gq[e] * s2[e] * za[e] }
+                                for t in terms {
+                                    let (w, za, zb) = (t.weight, z + (1 + t.a) * m + e0, z + (1 + t.b) * m + e0)
+                                    let (oa, ob) = (out + (1 + t.a) * m + e0, out + (1 + t.b) * m + e0)
+                                    for e in 0..<c { o0[e] += gq[e] * s3[e] * w * za[e] * zb[e] }
+                                    // Separate loops: a and b may be the same direction.
+                                    for e in 0..<c { oa[e] += gq[e] * s2[e] * w * zb[e] }
+                                    for e in 0..<c { ob[e] += gq[e] * s2[e] * w * za[e] }
+                                }
                             }
                         }
                     }

@@ -85,7 +85,8 @@ extension Jet {
     /// Columns `range` of every component.
     func columns(_ range: Range<Int>) -> Jet {
         func cut(_ t: Tensor) -> Tensor { t.slice(axis: 1, start: range.lowerBound, end: range.upperBound) }
-        return Jet(plan: plan, value: cut(value), first: first.map { $0.map(cut) }, second: second.map { $0.map(cut) })
+        return Jet(plan: plan, value: cut(value), first: first.map { $0.map(cut) }, second: second.map { $0.map(cut) },
+                   combined: combined.map { $0.map(cut) })
     }
 }
 

@@ -5,7 +5,8 @@ import HyloCore
 struct CompiledProblem {
     let problem: PDEProblem
     let symbols: SymbolTable
-    let equations: [ParsedExpression]
+    /// The equations as the interior loss evaluates them (sums of derivatives collapsed where that pays).
+    let equations: [InteriorEquation]
     let conditions: [(region: Region, residual: ParsedExpression, weight: Double)]
     /// Output transform per field index.
     let transforms: [Int: ParsedExpression]
@@ -55,7 +56,7 @@ struct CompiledProblem {
                 return parsed
             } catch let e as ExpressionError { throw PINNError.expression(e, context: context) }
         }
-        equations = try problem.equations.enumerated().map { i, e in try parse(e, context: "equation \(i)", allowNormal: false) }
+        let parsedEquations = try problem.equations.enumerated().map { i, e in try parse(e, context: "equation \(i)", allowNormal: false) }
         conditions = try problem.conditions.enumerated().map { i, c in
             let region = try Region(c.region, problem: problem)
             if region == .boundary, problem.domain.spatialAxes.isEmpty {
@@ -94,10 +95,10 @@ struct CompiledProblem {
             guard problem.fields.contains(o.field) else { throw PINNError.invalid("observations of '\(o.field)', which is not a field") }
         }
 
-        func plan(of expressions: [ParsedExpression]) -> DerivativePlan {
+        func plan(of expressions: [Expression], combinations: [DerivativeCombination] = []) -> DerivativePlan {
             var first = Set<Int>(), second = Set<DerivativePlan.Pair>()
             for e in expressions {
-                for name in e.expression.symbols {
+                for name in e.symbols {
                     switch table.resolve(name) {
                     case .success(.derivative(_, let k)): first.insert(k)
                     case .success(.secondDerivative(_, let pair)): second.insert(pair)
@@ -106,10 +107,10 @@ struct CompiledProblem {
                     }
                 }
             }
-            return DerivativePlan(dimension: d, firstOrder: first, secondOrder: second)
+            return DerivativePlan(dimension: d, firstOrder: first, secondOrder: second, combinations: combinations)
         }
-        interiorPlan = plan(of: equations)
-        conditionPlans = conditions.map { plan(of: [$0.residual]) }
+        (equations, interiorPlan) = InteriorEquation.compile(parsedEquations.map(\.expression), symbols: table, plan: plan)
+        conditionPlans = conditions.map { plan(of: [$0.residual.expression]) }
     }
 
     private static func wrap(_ context: String, _ body: () throws -> Void) throws {

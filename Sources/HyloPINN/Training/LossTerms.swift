@@ -77,12 +77,12 @@ struct LossTerms {
         return kinds.map { kind in
             switch kind {
             case .equation(let i):
-                let r = pinn.residual(c.equations[i], fields: interiorFields, points: interior, normals: nil)
+                let r = pinn.residual(c.equations[i], fields: interiorFields, points: interior)
                 return meanSquare(r, causal: causal)
             case .condition(let i):
                 let (points, normals) = conditionPoints[i]
                 let fields = pinn.fields(at: points, plan: c.conditionPlans[i])
-                return pinn.residual(c.conditions[i].residual, fields: fields, points: points, normals: normals).squared().mean()
+                return pinn.residual(c.conditions[i].residual.expression, fields: fields, points: points, normals: normals).squared().mean()
             case .periodic(let axis):
                 let (lower, upper) = periodicPoints[c.softPeriodic.firstIndex(of: axis) ?? 0]
                 let plan = DerivativePlan(dimension: pinn.problem.coordinates.count, firstOrder: [axis])
@@ -103,7 +103,7 @@ struct LossTerms {
         withoutGradients {
             let c = pinn.compiled
             let fields = pinn.fields(at: points, plan: c.interiorPlan)
-            let total = c.equations.map { pinn.residual($0, fields: fields, points: points, normals: nil).squared() }.reduce(Tensor(0), +)
+            let total = c.equations.map { pinn.residual($0, fields: fields, points: points).squared() }.reduce(Tensor(0), +)
             return total.sqrt().scalars.array
         }
     }

@@ -63,13 +63,22 @@ public final class PINN: Module {
                 default: return .constant(0)  // unreachable: CompiledProblem admits nothing else
                 }
             }
-            return Jet(plan: plan, value: jet.value.expand(to: raw[f].value.shape), first: jet.first, second: jet.second)
+            let value = jet.value.expand(to: raw[f].value.shape)
+            guard jet.plan == plan else { return Jet(plan: plan, value: value) }  // a constant transform
+            return Jet(plan: plan, value: value, first: jet.first, second: jet.second, combined: jet.combined)
+        }
+    }
+
+    /// An equation's residual at interior `points`, `[n, 1]`, from jets of the interior plan.
+    func residual(_ equation: InteriorEquation, fields: [Jet], points: Tensor) -> Tensor {
+        equation.collapsed.reduce(residual(equation.rest, fields: fields, points: points, normals: nil)) { r, c in
+            r + fields[c.field].combination(c.combination)
         }
     }
 
     /// A residual at `points`, `[n, 1]`; `normals` (`[n, dimension]`) serve `u_n`.
-    func residual(_ e: ParsedExpression, fields: [Jet], points: Tensor, normals: Tensor?) -> Tensor {
-        let r = e.expression.evaluate { name -> Tensor in
+    func residual(_ e: Expression, fields: [Jet], points: Tensor, normals: Tensor?) -> Tensor {
+        let r = e.evaluate { name -> Tensor in
             switch compiled.symbols.resolve(name) {
             case .success(.coordinate(let k)): return points.slice(axis: 1, start: k, end: k + 1)
             case .success(.field(let f)): return fields[f].value

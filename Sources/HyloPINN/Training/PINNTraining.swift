@@ -12,7 +12,7 @@ extension PINN {
     public func train(_ options: PINNTrainingOptions, progress: PINNProgress = { _, _, _, _, _ in true }) throws -> PINNTrainingResult {
         try Self.validate(options)
         let plan = compiled.interiorPlan, width = network.configuration.hiddenFeatures
-        let slices = 1 + plan.firstOrder.count + plan.secondOrder.count
+        let slices = plan.components
         let points = Swift.max(options.collocationPoints, options.boundaryPoints) * (options.refinement == .none ? 1 : 10)
         guard points.multipliedReportingOverflow(by: width * slices).partialValue <= 1 << 27, points <= 1 << 24 else {
             throw PINNError.invalid("\(points) points × \(width) units × \(slices) jet components exceed the 2^27 activations one layer may hold; use fewer points or units")
