@@ -23,24 +23,27 @@ extension PINN {
         let parameters = self.parameters
         var losses = [Double](repeating: .nan, count: terms.kinds.count)
         var total = Double.nan
+        var weights: [Double] { zip(terms.weights, adaptive).map { $0 * $1 } }
         var result: PINNTrainingResult {
             PINNTrainingResult(loss: total, termNames: terms.names, termLosses: losses,
-                               termWeights: zip(terms.weights, adaptive).map { $0 * $1 }, adamIterations: adamDone,
+                               termWeights: weights, adamIterations: adamDone,
                                lbfgsReason: lbfgs?.reason.rawValue, lbfgsIterations: lbfgs?.iterations ?? 0, cancelled: cancelled)
         }
         var adamDone = 0, cancelled = false
         var lbfgs: LBFGS.Result?
 
-        func objective() -> Tensor {
-            let parts = terms.losses()
-            losses = parts.map(\.scalar)
-            var sum = Tensor(0)
-            for (i, part) in parts.enumerated() where terms.weights[i] * adaptive[i] != 0 {
-                sum = sum + part * (terms.weights[i] * adaptive[i])
-            }
-            total = sum.scalar
-            return sum
+        func record(_ parts: [Double]) {
+            losses = parts
+            total = zip(parts, weights).reduce(0) { $1.1 == 0 ? $0 : $0 + $1.0 * $1.1 }
         }
+        /// The weighted loss's gradient, evaluated in shards (`LossTerms.lossesAndGradient`); records the losses.
+        func objectiveGradient() -> [Tensor] {
+            let (parts, grads) = terms.lossesAndGradient(weights: weights, parameters: parameters)
+            record(parts)
+            return grads
+        }
+        /// Records the losses at the current parameters.
+        func evaluate() { record(withoutGradients { terms.losses().map(\.scalar) }) }
 
         let adam = Adam(learningRate: options.learningRate)
         for iteration in 0..<options.adamIterations {
@@ -49,14 +52,13 @@ extension PINN {
                 updateWeights(&adaptive, terms: terms, parameters: parameters)
             }
             adam.learningRate = options.learningRate * Glibc.pow(options.learningRateDecay, Double(iteration) / Double(options.decaySteps))
-            let loss = objective()
+            let grads = objectiveGradient()
             guard total.isFinite else {
                 let value = total.isNaN ? "NaN" : "\(total)"
                 throw PINNError.numerical(iteration == 0
                     ? "the loss is \(value) at the initial network: some residual is undefined there (log or sqrt of a negative value, division by zero)"
                     : "the loss became \(value) at Adam iteration \(iteration); lower the learning rate")
             }
-            let grads = gradients(of: loss, wrt: parameters.map(\.value))
             adam.step(parameters, gradients: grads)
             adamDone = iteration + 1
             if !progress("adam", adamDone, options.adamIterations, total, losses) { cancelled = true; return result }
@@ -70,8 +72,7 @@ extension PINN {
             var best = (value: Double.infinity, x: start)
             let r = optimizer.minimize(from: start, { x in
                 assign(x, to: parameters, shapes: shapes)
-                let loss = objective()
-                let grads = gradients(of: loss, wrt: parameters.map(\.value))
+                let grads = objectiveGradient()
                 if total < best.value { best = (total, x) }
                 return (total, grads.flatMap { $0.scalars.array })
             }, progress: { iteration, value in
@@ -84,9 +85,9 @@ extension PINN {
             if r.reason == .nonFinite {
                 throw PINNError.numerical("the loss is not finite at the start of L-BFGS: some residual is undefined there")
             }
-            withoutGradients { _ = objective() }
+            evaluate()
         } else if options.adamIterations > 0 {
-            withoutGradients { _ = objective() }
+            evaluate()
         }
         return result
     }
