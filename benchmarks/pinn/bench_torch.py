@@ -1,5 +1,5 @@
-"""PyTorch side of benchmarks/run pinn: one Adam iteration of the Burgers PINN (float64, CPU, one
-thread), residual by nested torch.autograd.grad, 2→[50]×4→1 tanh, 10,000 collocation points from
+"""PyTorch side of benchmarks/run pinn: one Adam iteration of the Burgers PINN (float64, CPU,
+argv[2] threads, default one), residual by nested torch.autograd.grad, 2→[50]×4→1 tanh, 10,000 collocation points from
 a Sobol sequence, 100 initial and 100 boundary points. Prints `torch iter_ms=…`."""
 import math
 import sys
@@ -8,8 +8,9 @@ import time
 import torch
 
 torch.set_default_dtype(torch.float64)
-torch.set_num_threads(1)
 iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+torch.set_num_threads(threads)
 nu = 0.01 / math.pi
 
 layers = [torch.nn.Linear(2, 50)] + [torch.nn.Linear(50, 50) for _ in range(3)]
@@ -43,4 +44,4 @@ for _ in range(5):
 start = time.perf_counter()
 for _ in range(iterations):
     step()
-print(f"torch iter_ms={(time.perf_counter() - start) / iterations * 1000:.3f} threads=1")
+print(f"torch iter_ms={(time.perf_counter() - start) / iterations * 1000:.3f} threads={threads}")

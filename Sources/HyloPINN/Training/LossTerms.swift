@@ -80,26 +80,30 @@ struct LossTerms {
     ///
     /// Without causal weighting the collocation points are taken in shards of about 2¹⁵ jet
     /// activations per layer (~220 points for Burgers' 50 units × 3 components), each shard's
-    /// share of the equation terms differentiated on its own and the gradients summed. A
-    /// whole-batch jet (10,000 points: 12 MB a layer) lives in memory, not in cache, and its
-    /// matrix products ran at half the speed they reach in cache; on Burgers one Adam iteration
-    /// took 112 ms whole and 61–71 ms in shards (2¹⁶ activations: 75–86 ms, 2¹⁷: 73–83 ms).
-    /// Sums differ from the whole batch only by rounding.
+    /// share of the equation terms differentiated on its own, shards concurrently on the
+    /// engine's threads, and the gradients summed in shard order (so the result does not depend
+    /// on the number of threads). A whole-batch jet (10,000 points: 12 MB a layer) lives in
+    /// memory, not in cache, and its matrix products ran at half the speed they reach in cache;
+    /// on Burgers one Adam iteration on one core took 112 ms whole and 61–71 ms in shards (2¹⁶
+    /// activations: 75–86 ms, 2¹⁷: 73–83 ms). Sums differ from the whole batch only by rounding.
     func lossesAndGradient(weights: [Double], parameters: [Parameter]) -> (losses: [Double], gradient: [Tensor]) {
         let n = interior.shape[0]
         let rowsPerShard = Swift.max(64, (1 << 15) / (pinn.compiled.interiorPlan.components * pinn.network.configuration.hiddenFeatures))
         let shards = causal != nil || n <= rowsPerShard ? 1 : (n + rowsPerShard - 1) / rowsPerShard
+        var pieces = [(losses: [Double?], gradient: [Tensor])?](repeating: nil, count: shards)
+        pieces.withUnsafeMutableBufferPointer { out in
+            concurrently(shards) { shard in
+                let parts = terms(interiorRows: (shard * n / shards)..<((shard + 1) * n / shards), others: shard == 0)
+                var sum = Tensor(0)
+                for (i, part) in parts.enumerated() where part != nil && weights[i] != 0 { sum = sum + part! * weights[i] }
+                out[shard] = (parts.map { $0?.scalar }, gradients(of: sum, wrt: parameters.map(\.value)))
+            }
+        }
         var losses = [Double](repeating: 0, count: kinds.count)
         var gradient: [Tensor] = []
-        for shard in 0..<shards {
-            let parts = terms(interiorRows: (shard * n / shards)..<((shard + 1) * n / shards), others: shard == 0)
-            var sum = Tensor(0)
-            for (i, part) in parts.enumerated() {
-                guard let part else { continue }
-                losses[i] += part.scalar
-                if weights[i] != 0 { sum = sum + part * weights[i] }
-            }
-            let g = gradients(of: sum, wrt: parameters.map(\.value))
+        for piece in pieces {
+            let (parts, g) = piece!
+            for (i, part) in parts.enumerated() { losses[i] += part ?? 0 }
             gradient = gradient.isEmpty ? g : zip(gradient, g).map { $0 + $1 }
         }
         return (losses, gradient)
