@@ -5,7 +5,9 @@ import HyloCore
 /// The loss gradient accumulated over shards of the collocation points equals the gradient of
 /// the whole-batch loss.
 @Suite struct ShardedGradientTests {
-    @Test func shardedGradientEqualsWholeBatchGradient() throws {
+    /// Plain and causally weighted (8 slabs) equation losses.
+    @Test(arguments: [0, 8])
+    func shardedGradientEqualsWholeBatchGradient(causalChunks: Int) throws {
         var problem = PDEProblem(coordinates: ["x", "t"], fields: ["u"], domain: Domain(lower: [-1, 0], upper: [1, 1], time: 1))
         problem.constants = ["nu": 0.01 / Double.pi]
         problem.equations = ["u_t + u*u_x - nu*u_xx"]
@@ -16,6 +18,8 @@ import HyloCore
         var options = PINNTrainingOptions()
         options.collocationPoints = 5000  // 2¹⁵ / (3 components × 8 units) = 1365 points a shard: 4 shards
         options.boundaryPoints = 50
+        options.causalChunks = causalChunks
+        options.causalTolerance = 5
         var rng = Philox(seed: 2)
         let terms = LossTerms(pinn, options: options, rng: &rng)
         let weights = [1.5, 2, 0.5]

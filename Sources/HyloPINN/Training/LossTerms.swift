@@ -1,3 +1,4 @@
+import Glibc
 import HyloCore
 import HyloNN
 
@@ -78,25 +79,30 @@ struct LossTerms {
 
     /// Each term's loss and the gradient of `Σ weightsᵢ · lossᵢ` in `parameters`.
     ///
-    /// Without causal weighting the collocation points are taken in shards of about 2¹⁵ jet
-    /// activations per layer (~220 points for Burgers' 50 units × 3 components), each shard's
-    /// share of the equation terms differentiated on its own, shards concurrently on the
-    /// engine's threads, and the gradients summed in shard order (so the result does not depend
-    /// on the number of threads). A whole-batch jet (10,000 points: 12 MB a layer) lives in
-    /// memory, not in cache, and its matrix products ran at half the speed they reach in cache;
-    /// on Burgers one Adam iteration on one core took 112 ms whole and 61–71 ms in shards (2¹⁶
-    /// activations: 75–86 ms, 2¹⁷: 73–83 ms). Sums differ from the whole batch only by rounding.
+    /// The collocation points are taken in shards of about 2¹⁵ jet activations per layer (~220
+    /// points for Burgers' 50 units × 3 components), each shard's share of the equation terms
+    /// differentiated on its own, shards concurrently on the engine's threads, and the gradients
+    /// summed in shard order (so the result does not depend on the number of threads). A
+    /// whole-batch jet (10,000 points: 12 MB a layer) lives in memory, not in cache, and its
+    /// matrix products ran at half the speed they reach in cache; on Burgers one Adam iteration
+    /// on one core took 112 ms whole and 61–71 ms in shards (2¹⁶ activations: 75–86 ms, 2¹⁷:
+    /// 73–83 ms). With causal weighting, whose weights need every slab's loss, a pass without
+    /// gradients computes them first. Sums differ from the whole batch only by rounding.
     func lossesAndGradient(weights: [Double], parameters: [Parameter]) -> (losses: [Double], gradient: [Tensor]) {
         let n = interior.shape[0]
         let rowsPerShard = Swift.max(64, (1 << 15) / (pinn.compiled.interiorPlan.components * pinn.network.configuration.hiddenFeatures))
-        let shards = causal != nil || n <= rowsPerShard ? 1 : (n + rowsPerShard - 1) / rowsPerShard
+        let shards = Swift.max(1, (n + rowsPerShard - 1) / rowsPerShard)
+        let shard = { (s: Int) in (s * n / shards)..<((s + 1) * n / shards) }
+        let rowWeights = pinn.compiled.equations.isEmpty ? nil : causal.map { causalRowWeights(shards: (0..<shards).map(shard), $0) }
         var pieces = [(losses: [Double?], gradient: [Tensor])?](repeating: nil, count: shards)
         pieces.withUnsafeMutableBufferPointer { out in
-            concurrently(shards) { shard in
-                let parts = terms(interiorRows: (shard * n / shards)..<((shard + 1) * n / shards), others: shard == 0)
+            concurrently(shards) { s in
+                let rows = shard(s)
+                let parts = terms(interiorRows: rows, others: s == 0,
+                                  rowWeights: rowWeights.map { $0.map { Tensor(shape: [rows.count, 1], scalars: Array($0[rows])) } })
                 var sum = Tensor(0)
                 for (i, part) in parts.enumerated() where part != nil && weights[i] != 0 { sum = sum + part! * weights[i] }
-                out[shard] = (parts.map { $0?.scalar }, gradients(of: sum, wrt: parameters.map(\.value)))
+                out[s] = (parts.map { $0?.scalar }, gradients(of: sum, wrt: parameters.map(\.value)))
             }
         }
         var losses = [Double](repeating: 0, count: kinds.count)
@@ -109,15 +115,46 @@ struct LossTerms {
         return (losses, gradient)
     }
 
+    /// Per equation, the weight of each collocation point's r² in the causal loss of `meanSquare`:
+    /// `exp(−ε Σ_{k<i} L_k) / (m · |slab i|)` for a point in slab i, from the slab losses L_k
+    /// computed shard by shard without gradients.
+    private func causalRowWeights(shards: [Range<Int>], _ causal: (chunks: Int, tolerance: Double)) -> [[Double]] {
+        let c = pinn.compiled, n = interior.shape[0], m = causal.chunks
+        var squares = [[Double]](repeating: [], count: shards.count)
+        squares.withUnsafeMutableBufferPointer { out in
+            concurrently(shards.count) { s in
+                out[s] = withoutGradients {
+                    let points = interior.slice(axis: 0, start: shards[s].lowerBound, end: shards[s].upperBound)
+                    let fields = pinn.fields(at: points, plan: c.interiorPlan)
+                    return c.equations.flatMap { pinn.residual($0, fields: fields, points: points).squared().scalars.array }
+                }
+            }
+        }
+        return c.equations.indices.map { e in
+            let r2 = squares.indices.flatMap { s in squares[s][(e * shards[s].count)..<((e + 1) * shards[s].count)] }
+            guard n >= m else { return [Double](repeating: 1 / Double(n), count: n) }
+            var weights = [Double](repeating: 0, count: n), before = 0.0
+            for i in 0..<m {
+                let slab = (i * n / m)..<((i + 1) * n / m)
+                let loss = r2[slab].reduce(0, +) / Double(slab.count)
+                for row in slab { weights[row] = Glibc.exp(-causal.tolerance * before) / Double(m * slab.count) }
+                before += loss
+            }
+            return weights
+        }
+    }
+
     /// The terms with the equations evaluated on `rows` of the collocation points, as those rows'
-    /// share of the mean (Σ r² / n); the other terms only when `others` (else `nil`).
-    private func terms(interiorRows rows: Range<Int>, others: Bool) -> [Tensor?] {
+    /// share of the mean (Σ r² / n), or of the causal loss with `rowWeights` (per equation, `[rows, 1]`);
+    /// the other terms only when `others` (else `nil`).
+    private func terms(interiorRows rows: Range<Int>, others: Bool, rowWeights: [Tensor]? = nil) -> [Tensor?] {
         let c = pinn.compiled, n = interior.shape[0]
         let points = rows.count == n ? interior : interior.slice(axis: 0, start: rows.lowerBound, end: rows.upperBound)
         let interiorFields = c.equations.isEmpty ? [] : pinn.fields(at: points, plan: c.interiorPlan)
         return kinds.map { kind -> Tensor? in
             if case .equation(let i) = kind {
                 let r = pinn.residual(c.equations[i], fields: interiorFields, points: points)
+                if let rowWeights { return (r.squared() * rowWeights[i]).sum() }
                 return rows.count == n ? meanSquare(r, causal: causal) : r.squared().sum() * (1 / Double(n))
             }
             guard others else { return nil }
