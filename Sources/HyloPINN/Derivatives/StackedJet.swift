@@ -2,8 +2,8 @@ import HyloCore
 
 /// A jet with every component materialized and stacked along a leading axis, `[S, n, width]`:
 /// slice 0 the value, then the first derivatives in `plan.firstOrder` order, then the second
-/// derivatives in `plan.secondOrder` order, then the combinations. A dense layer is then one matrix product and a
-/// `tanh`/`sin` layer one fused kernel (`Tensor.taylorActivation`).
+/// derivatives in `plan.secondOrder` order, then the combinations. A dense layer is then one
+/// matrix product and a `tanh`/`sin` layer one fused kernel (`Tensor.taylorActivation`).
 struct StackedJet {
     let plan: DerivativePlan
     var stack: Tensor
