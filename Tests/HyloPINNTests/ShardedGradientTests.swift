@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import HyloCore
 @testable import HyloPINN
@@ -33,5 +34,15 @@ import HyloCore
             let scale = Swift.max(1, r.abs().max().scalar)
             #expect(maxDifference(g, r) <= 1e-12 * scale)
         }
+    }
+}
+
+/// Causal weighting on a hand-computed case: r² = 1, 1, 4, 4 in two slabs, ε = 1, so the loss is
+/// (1 · 1 + e⁻¹ · 4) / 2, and the plain mean with fewer rows than slabs.
+@Suite struct CausalWeightTests {
+    @Test func causalLossMatchesHandComputation() {
+        let r = Tensor(shape: [4, 1], scalars: [1, -1, 2, -2])
+        #expect(Swift.abs(meanSquare(r, causal: (2, 1)).scalar - (1 + 4 * Glibc.exp(-1)) / 2) < 1e-15)
+        #expect(Swift.abs(meanSquare(r, causal: (8, 1)).scalar - 2.5) < 1e-15)
     }
 }

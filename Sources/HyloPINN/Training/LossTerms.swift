@@ -115,11 +115,10 @@ struct LossTerms {
         return (losses, gradient)
     }
 
-    /// Per equation, the weight of each collocation point's r² in the causal loss of `meanSquare`:
-    /// `exp(−ε Σ_{k<i} L_k) / (m · |slab i|)` for a point in slab i, from the slab losses L_k
-    /// computed shard by shard without gradients.
+    /// Per equation, the weight of each collocation point's r² in the causal loss
+    /// (`causalWeights`), from residuals computed shard by shard without gradients.
     private func causalRowWeights(shards: [Range<Int>], _ causal: (chunks: Int, tolerance: Double)) -> [[Double]] {
-        let c = pinn.compiled, n = interior.shape[0], m = causal.chunks
+        let c = pinn.compiled
         var squares = [[Double]](repeating: [], count: shards.count)
         squares.withUnsafeMutableBufferPointer { out in
             concurrently(shards.count) { s in
@@ -131,16 +130,7 @@ struct LossTerms {
             }
         }
         return c.equations.indices.map { e in
-            let r2 = squares.indices.flatMap { s in squares[s][(e * shards[s].count)..<((e + 1) * shards[s].count)] }
-            guard n >= m else { return [Double](repeating: 1 / Double(n), count: n) }
-            var weights = [Double](repeating: 0, count: n), before = 0.0
-            for i in 0..<m {
-                let slab = (i * n / m)..<((i + 1) * n / m)
-                let loss = r2[slab].reduce(0, +) / Double(slab.count)
-                for row in slab { weights[row] = Glibc.exp(-causal.tolerance * before) / Double(m * slab.count) }
-                before += loss
-            }
-            return weights
+            causalWeights(ofSquares: squares.indices.flatMap { s in squares[s][(e * shards[s].count)..<((e + 1) * shards[s].count)] }, causal)
         }
     }
 
@@ -194,15 +184,23 @@ struct LossTerms {
 /// with the weights held constant (points are sorted by time, slabs are consecutive runs).
 func meanSquare(_ r: Tensor, causal: (chunks: Int, tolerance: Double)?) -> Tensor {
     let squares = r.squared()
-    let n = squares.shape[0]
-    guard let causal, n >= causal.chunks else { return squares.mean() }
-    let m = causal.chunks
-    let slabs = Tensor.concatenate((0..<m).map { i in
-        squares.slice(axis: 0, start: i * n / m, end: (i + 1) * n / m).mean().reshaped([1])
-    }, axis: 0)
-    let fixed = slabs.detached()
-    let weights = ((fixed.cumulativeSum(axis: 0) - fixed) * -causal.tolerance).exp()
-    return (weights * slabs).mean()
+    guard let causal else { return squares.mean() }
+    return (squares * Tensor(shape: squares.shape, scalars: causalWeights(ofSquares: squares.scalars.array, causal))).sum()
+}
+
+/// The weight of each row's r² in the causal loss, so that the loss is Σ weight · r²: for a row in
+/// slab i (rows i·n/m ..< (i+1)·n/m of n, m = `chunks`) `exp(−ε Σ_{k<i} L_k) / (m · |slab i|)`,
+/// with L_k the slab means of r²; 1/n for every row when there are fewer rows than slabs.
+func causalWeights(ofSquares squares: [Double], _ causal: (chunks: Int, tolerance: Double)) -> [Double] {
+    let n = squares.count, m = causal.chunks
+    guard n >= m else { return [Double](repeating: 1 / Double(n), count: n) }
+    var weights = [Double](repeating: 0, count: n), before = 0.0
+    for i in 0..<m {
+        let slab = (i * n / m)..<((i + 1) * n / m)
+        for row in slab { weights[row] = Glibc.exp(-causal.tolerance * before) / Double(m * slab.count) }
+        before += squares[slab].reduce(0, +) / Double(slab.count)
+    }
+    return weights
 }
 
 extension Tensor {
