@@ -13,6 +13,7 @@ Usage: python sequential_sbi.py SBIBM_DIR K   (HYLO_CLI names the hylo executabl
 
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -70,6 +71,7 @@ def main(sbibm, observations):
         np.savetxt(work / f"sbi_obs{k}.csv", samples.numpy().astype(np.float64), delimiter=",", fmt="%.17g")
         scores.append(score(reference, work / f"sbi_obs{k}.csv"))
         print(f"sbi task=two_moons obs={k} c2st={scores[-1]:.4f}", flush=True)
+    shutil.rmtree(work)
     print(f"RESULT snle_sbi task=two_moons c2st_sbi={np.mean(scores):.3f} observations={observations} "
           f"train_s={train_s:.1f} sample_s={sample_s:.1f}")
 
