@@ -42,6 +42,18 @@ import Testing
         #expect(viaFlags.scalars == c.scalars)
     }
 
+    @Test func fusedLinearActivationMatchesComposite() {
+        // 600 × 64 outputs: the bias-and-activation pass is split over threads.
+        let x = randn([600, 10], seed: 1), w = randn([10, 64], seed: 2), b = randn([64], seed: 3)
+        let pre = Tensor.linear(x, w, b)
+        let cases: [(FusedActivation, Tensor)] = [(.tanh, pre.tanh()), (.sigmoid, pre.sigmoid()), (.relu, pre.relu())]
+        for (activation, expected) in cases {
+            let fused = Tensor.linear(x, w, b, activation: activation)
+            #expect(fused.shape == [600, 64])
+            #expect(zip(fused.scalars, expected.scalars).allSatisfy { abs($0 - $1) < 1e-13 }, "\(activation)")
+        }
+    }
+
     @Test func permuteSliceConcat() {
         let x = Tensor(shape: [2, 3], scalars: [0, 1, 2, 3, 4, 5])
         #expect(x.transposed().scalars == [0, 3, 1, 4, 2, 5])

@@ -75,18 +75,25 @@ extension Tensor {
         let outShape = Array(x.shape.dropLast()) + [n]
         let inputs = bias.map { [x, w, $0] } ?? [x, w]
         return record(out, shape: outShape, inputs: inputs) { g, _ in
-            let g2 = g.reshaped([rows, n])
-            let x2 = x.reshaped([rows, k])
-            var grads: [Tensor?] = [
-                x.requiresGrad ? matmul(g2, w, transposeB: true).reshaped(x.shape) : nil,
-                w.requiresGrad ? matmul(x2, g2, transposeA: true) : nil,
-            ]
-            if let bias {
-                let shiftedRows = shifted == rows ? g2 : g2.slice(axis: 0, start: 0, end: shifted)
-                grads.append(bias.requiresGrad ? shiftedRows.sum(axis: 0) : nil)
-            }
-            return grads
+            linearGradients(g, x, w, bias, biasRows: shifted)
         }
+    }
+
+    /// The gradients of `linear(x, w, bias, biasRows:)` for the output gradient `g`, in the
+    /// order of its inputs (x, w, then bias if any); differentiable.
+    static func linearGradients(_ g: Tensor, _ x: Tensor, _ w: Tensor, _ bias: Tensor?, biasRows: Int) -> [Tensor?] {
+        let (k, n) = (w.shape[0], w.shape[1])
+        let rows = x.count / Swift.max(k, 1)
+        let g2 = g.reshaped([rows, n])
+        var grads: [Tensor?] = [
+            x.requiresGrad ? matmul(g2, w, transposeB: true).reshaped(x.shape) : nil,
+            w.requiresGrad ? matmul(x.reshaped([rows, k]), g2, transposeA: true) : nil,
+        ]
+        if let bias {
+            let shiftedRows = biasRows == rows ? g2 : g2.slice(axis: 0, start: 0, end: biasRows)
+            grads.append(bias.requiresGrad ? shiftedRows.sum(axis: 0) : nil)
+        }
+        return grads
     }
 }
 

@@ -19,6 +19,16 @@ public enum Activation: String, CaseIterable, Sendable {
         }
     }
 
+    /// The same nonlinearity as a dense layer's fused output pass, when it has one.
+    var fused: FusedActivation? {
+        switch self {
+        case .tanh: return .tanh
+        case .sigmoid: return .sigmoid
+        case .relu: return .relu
+        default: return nil
+        }
+    }
+
     /// The initializer that keeps activations' variance stable through this nonlinearity.
     public var defaultInitializer: Initializer {
         switch self {

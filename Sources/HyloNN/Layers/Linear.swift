@@ -20,6 +20,12 @@ public final class Linear: Layer {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { Tensor.linear(x, weight.value, bias?.value) }
+
+    /// `activation(self(x))`, in one pass over the output when the activation allows it.
+    public func callAsFunction(_ x: Tensor, activation: Activation) -> Tensor {
+        guard let fused = activation.fused, let bias else { return activation(self(x)) }
+        return Tensor.linear(x, weight.value, bias.value, activation: fused)
+    }
 }
 
 /// A linear layer whose weight is multiplied by a fixed 0/1 mask, so chosen outputs cannot see

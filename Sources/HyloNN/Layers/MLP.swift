@@ -72,9 +72,7 @@ public final class MLP: Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
         if let input {
-            h = input(h)
-            if let inputNorm { h = inputNorm(h) }
-            h = configuration.activation(h)
+            h = inputNorm.map { configuration.activation($0(input(h))) } ?? input(h, activation: configuration.activation)
         }
         for block in hidden { h = block(h) }
         return output(h)
@@ -93,8 +91,7 @@ final class DenseBlock: Layer {
         collect([("linear", linear)] + (norm.map { [("norm", $0)] } ?? []))
     }
     func callAsFunction(_ h: Tensor) -> Tensor {
-        let z = linear(h)
-        return activation(norm?(z) ?? z)
+        norm.map { activation($0(linear(h))) } ?? linear(h, activation: activation)
     }
 }
 
@@ -112,7 +109,6 @@ final class ResidualBlock: Layer {
         collect([("first", first), ("second", second)] + (norm.map { [("norm", $0)] } ?? []))
     }
     func callAsFunction(_ h: Tensor) -> Tensor {
-        let z = first(h)
-        return h + second(activation(norm?(z) ?? z))
+        h + second(norm.map { activation($0(first(h))) } ?? first(h, activation: activation))
     }
 }

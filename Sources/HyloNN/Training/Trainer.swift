@@ -111,7 +111,7 @@ public func train(_ parameters: [Parameter], count: Int, configuration c: Traini
 ///
 /// The graphs (which hold the parameters' values) are gone when this returns, so the optimizer
 /// then updates the parameters in place instead of copying each one.
-func lossAndGradients(_ batch: [Int], shards: Int, loss: ([Int]) -> Tensor, parameters: [Tensor]) -> (Double, [Tensor]) {
+public func lossAndGradients(_ batch: [Int], shards: Int, loss: ([Int]) -> Tensor, parameters: [Tensor]) -> (Double, [Tensor]) {
     let parts = Swift.max(1, Swift.min(shards, batch.count))
     if parts == 1 {
         let l = loss(batch)
