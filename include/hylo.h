@@ -545,8 +545,10 @@ typedef struct hylo_nre hylo_nre;
 /**
  * Neural likelihood estimation for a prior (copied): a conditional flow q(x | θ) trained by
  * maximum likelihood; the posterior is q(x | θ) p(θ) up to a constant. Options: those of
- * hylo_npe_create except "unbounded_theta" (the flow's variable is x); sbi's default estimator
- * for NLE is maf, as here. Since 0.1.
+ * hylo_npe_create; sbi's default estimator for NLE is maf, as here. "unbounded_theta" bool (false)
+ * conditions the flow on θ mapped to the prior's unbounded coordinates (sbibm's automatic transforms
+ * for NLE); every appended θ must then lie inside the prior's support (HYLO_E_STATE at training
+ * otherwise). Since 0.1.
  */
 hylo_status hylo_nle_create(const hylo_prior *prior, const hylo_options *opts, hylo_nle **out);
 /** Releases an NLE object; NULL is allowed. Since 0.1. */
@@ -578,7 +580,8 @@ hylo_status hylo_nle_build_posterior(const hylo_nle *nle, hylo_posterior **out);
  *   bnre  — nre_a plus "regularization_strength" double ≥ 0 (100) times the squared balance
  *           violation (Delaunoy et al. 2022): more conservative posteriors.
  * "classifier" string resnet | mlp (resnet); "hidden_features" int (50); "num_blocks" int (2,
- * residual blocks of resnet); "seed" int (0). Since 0.1.
+ * residual blocks of resnet); "seed" int (0); "unbounded_theta" bool (false), as for hylo_nle_create:
+ * the classifier sees θ in the prior's unbounded coordinates. Since 0.1.
  */
 hylo_status hylo_nre_create(const hylo_prior *prior, const hylo_options *opts, hylo_nre **out);
 /** Releases an NRE object; NULL is allowed. Since 0.1. */

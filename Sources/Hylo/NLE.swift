@@ -9,7 +9,8 @@ public func hylo_nle_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         let out = try Check.pointer(out, "out")
         let p = try Handle.get(prior, "prior", as: PriorHandle.self)
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
-        let config = try InferenceABI.flowConfiguration(&o)
+        var config = try InferenceABI.flowConfiguration(&o)
+        config.unboundedTheta = try o.bool("unbounded_theta", default: false)
         try o.finish()
         out.pointee = Handle.make(NLE(prior: p.prior, configuration: config))
     }

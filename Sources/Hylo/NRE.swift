@@ -10,8 +10,9 @@ public func hylo_nre_create(_ prior: OpaquePointer?, _ opts: OpaquePointer?, _ o
         let p = try Handle.get(prior, "prior", as: PriorHandle.self)
         var o = OptionReader(try opts.map { try Handle.get($0, "opts", as: Options.self) })
         let (loss, config) = try InferenceABI.ratioEstimator(&o, defaultLoss: "nre_b")
+        let unbounded = try o.bool("unbounded_theta", default: false)
         try o.finish()
-        out.pointee = Handle.make(try NRE(prior: p.prior, configuration: config, loss: loss))
+        out.pointee = Handle.make(try NRE(prior: p.prior, configuration: config, loss: loss, unboundedTheta: unbounded))
     }
 }
 

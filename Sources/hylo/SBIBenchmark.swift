@@ -92,11 +92,12 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
     }
 }
 
-/// NPE or NLE with the flow `configuration`, or NRE-B (10 atoms, residual classifier).
+/// NPE or NLE with the flow `configuration`, or NRE-B (10 atoms, residual classifier); the
+/// configuration's `unboundedTheta` (`--unbounded true`) applies to all three.
 func makeInference(_ kind: String, prior: Prior, configuration: FlowConfiguration) throws -> NeuralInference {
     switch kind {
     case "nle": return NLE(prior: prior, configuration: configuration)
-    case "nre": return try NRE(prior: prior)
+    case "nre": return try NRE(prior: prior, unboundedTheta: configuration.unboundedTheta)
     default: return NPE(prior: prior, configuration: configuration)
     }
 }

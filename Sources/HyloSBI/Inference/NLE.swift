@@ -25,17 +25,23 @@ public final class LikelihoodFlow: LikelihoodModel {
 /// several i.i.d. observations, their summed log-likelihoods.
 ///
 /// Training uses sbi's defaults (as NPE). Simulations whose x is not finite are counted and left out.
+/// With the configuration's `unboundedTheta`, the flow is conditioned on θ mapped to the prior's
+/// unbounded coordinates (sbibm's automatic transforms) instead of θ.
 public final class NLE {
     public let prior: Prior
+    /// The flow's configuration (its variable is x, so its own `unboundedTheta` is off).
     public let configuration: FlowConfiguration
+    /// The flow sees θ in the prior's unbounded coordinates.
+    public let unboundedTheta: Bool
     var simulations: SimulationSet
     public private(set) var estimator: ConditionalFlow?
     public private(set) var lastTraining: TrainingResult?
 
     public init(prior: Prior, configuration: FlowConfiguration = .init()) {
         self.prior = prior
+        unboundedTheta = configuration.unboundedTheta
         var c = configuration
-        c.unboundedTheta = false  // the flow's variable is x, not θ
+        c.unboundedTheta = false
         self.configuration = c
         simulations = SimulationSet(parameterDimension: prior.dimension)
     }
@@ -55,7 +61,8 @@ public final class NLE {
         guard simulations.count >= 2, let c = simulations.observationDimension else {
             throw InferenceError.noData("NLE needs at least 2 valid simulations to train; it has \(simulations.count)")
         }
-        let (theta, x) = simulations.tensors
+        let (simulated, x) = simulations.tensors
+        let theta = try modelInput(simulated, prior: prior, unbounded: unboundedTheta)
         let flow = estimator ?? {
             let f = ConditionalFlow(parameterDimension: c, contextDimension: prior.dimension, configuration: configuration)
             f.fitStandardization(theta: x, context: theta)
@@ -70,6 +77,17 @@ public final class NLE {
     /// The posterior ∝ q(x | θ) p(θ), sampled by MCMC.
     public func posterior() throws -> PotentialPosterior {
         guard let estimator else { throw InferenceError.state("NLE has not been trained") }
-        return PotentialPosterior(model: LikelihoodFlow(estimator), prior: prior)
+        return PotentialPosterior(model: LikelihoodFlow(estimator), prior: prior, unboundedTheta: unboundedTheta)
     }
+}
+
+/// θ as a likelihood or ratio model is trained on: θ itself, or z = T⁻¹(θ) in the prior's
+/// unbounded coordinates, which exists only inside the prior's support.
+func modelInput(_ theta: Tensor, prior: Prior, unbounded: Bool) throws -> Tensor {
+    guard unbounded else { return theta }
+    let z = withoutGradients { prior.toUnbounded(theta) }
+    if let row = (0..<theta.shape[0]).first(where: { i in (0..<z.shape[1]).contains { !z.scalars[i * z.shape[1] + $0].isFinite } }) {
+        throw InferenceError.state("simulation \(row): θ lies outside the prior's support, so it has no unbounded coordinates (unbounded_theta)")
+    }
+    return z
 }

@@ -49,12 +49,16 @@ public final class NRE {
     public private(set) var lastTraining: TrainingResult?
     /// Adds the differentiable-coverage penalty to the loss, for calibrated or conservative posteriors.
     public var coverageRegularizer: CoverageRegularizer?
+    /// The classifier sees θ in the prior's unbounded coordinates (sbibm's automatic transforms).
+    public let unboundedTheta: Bool
 
-    public init(prior: Prior, configuration: RatioClassifier.Configuration = .init(), loss: RatioLoss = .b()) throws {
+    public init(prior: Prior, configuration: RatioClassifier.Configuration = .init(), loss: RatioLoss = .b(),
+                unboundedTheta: Bool = false) throws {
         if let why = loss.invalidReason { throw InferenceError.state(why) }
         self.prior = prior
         self.configuration = configuration
         self.loss = loss
+        self.unboundedTheta = unboundedTheta
         simulations = SimulationSet(parameterDimension: prior.dimension)
     }
 
@@ -75,7 +79,8 @@ public final class NRE {
         guard settings.batchSize > draws else {
             throw InferenceError.state("the training batch size must exceed the \(draws) contrastive draws per simulation")
         }
-        let (theta, x) = simulations.tensors
+        let (simulated, x) = simulations.tensors
+        let theta = try modelInput(simulated, prior: prior, unbounded: unboundedTheta)
         let classifier = estimator ?? {
             let r = RatioClassifier(parameterDimension: prior.dimension, observationDimension: c, configuration: configuration)
             r.fitStandardization(theta: theta, x: x)
@@ -84,14 +89,16 @@ public final class NRE {
         estimator = classifier
         if let why = coverageRegularizer?.invalidReason { throw InferenceError.state(why) }
         var rng = Philox(seed: settings.seed, stream: 0x6174_6f6d)
-        let (loss, regularizer, parameterPrior) = (self.loss, coverageRegularizer, self.prior)
+        let (loss, regularizer, parameterPrior, unbounded) = (self.loss, coverageRegularizer, self.prior, unboundedTheta)
+        // The penalty weighs the other θ of a batch by the prior density of θ, also when the classifier sees z.
+        let logPrior = { (t: Tensor) in parameterPrior.logProb(unbounded ? parameterPrior.fromUnbounded(t) : t) }
         let result = HyloNN.train(classifier.parameters, count: theta.shape[0], configuration: settings,
                                   optimizer: Adam(learningRate: settings.learningRate), loss: { batch in
             let (t, xb) = (theta.selectRows(batch), x.selectRows(batch))
             let base = ratioLoss(loss, classifier: classifier, theta: t, x: xb, rng: &rng)
             guard let regularizer, batch.count > 1 else { return base }
             let pairs = Array(0..<Swift.min(batch.count, regularizer.pairs))
-            return base + ratioCoveragePenalty(regularizer, classifier: classifier, prior: parameterPrior,
+            return base + ratioCoveragePenalty(regularizer, classifier: classifier, logPrior: logPrior,
                                                theta: t.selectRows(pairs), x: xb.selectRows(pairs), rng: &rng)
         }, progress: progress)
         lastTraining = result
@@ -104,7 +111,7 @@ public final class NRE {
     /// The posterior ∝ r(θ, x) p(θ), sampled by MCMC.
     public func posterior() throws -> PotentialPosterior {
         guard let estimator else { throw InferenceError.state("NRE has not been trained") }
-        return PotentialPosterior(model: estimator, prior: prior)
+        return PotentialPosterior(model: estimator, prior: prior, unboundedTheta: unboundedTheta)
     }
 }
 
@@ -138,11 +145,11 @@ func contrastivePairs(_ classifier: RatioClassifier, theta: Tensor, x: Tensor, d
 /// The coverage penalty of a ratio estimator on a batch: the other θ of the batch are prior draws,
 /// self-normalized by their ratios into posterior draws; the posterior's log density is the logit
 /// plus the log prior (Falkiewicz et al. 2023's importance-sampled α).
-func ratioCoveragePenalty(_ regularizer: CoverageRegularizer, classifier: RatioClassifier, prior: Prior, theta: Tensor, x: Tensor,
-                          rng: inout Philox) -> Tensor {
+func ratioCoveragePenalty(_ regularizer: CoverageRegularizer, classifier: RatioClassifier, logPrior priorDensity: (Tensor) -> Tensor,
+                          theta: Tensor, x: Tensor, rng: inout Philox) -> Tensor {
     let (b, l) = (theta.shape[0], regularizer.samples)
     let (logits, rows) = contrastivePairs(classifier, theta: theta, x: x, draws: l, rng: &rng)
-    let logPrior = withoutGradients { prior.logProb(theta) }.selectRows(rows).reshaped([b, l + 1])
+    let logPrior = withoutGradients { priorDensity(theta) }.selectRows(rows).reshaped([b, l + 1])
     let density = logits + logPrior
     let own = density.slice(axis: 1, start: 0, end: 1).reshaped([b])
     let draws = density.slice(axis: 1, start: 1, end: l + 1)

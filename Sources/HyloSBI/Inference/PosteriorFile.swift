@@ -4,7 +4,8 @@ import HyloNN
 /// Saving and loading posteriors: one safetensors checkpoint of kind `"posterior"` holding the
 /// prior, the estimator's architecture, weights and z-scoring, and (metadata `posterior_type`)
 /// whether the estimator is the posterior itself (`direct`, NPE), a likelihood (`likelihood`, NLE)
-/// or a ratio classifier (`ratio`, NRE); an ensemble (`ensemble`) holds its members' checkpoints
+/// or a ratio classifier (`ratio`, NRE) — the last two with `model_theta = unbounded` when the model
+/// sees θ in the prior's unbounded coordinates; an ensemble (`ensemble`) holds its members' checkpoints
 /// under `member<k>.`. A loaded posterior samples bit-identically to the saved one for the same seed.
 public enum PosteriorFile {
     public static let kind = "posterior"
@@ -42,15 +43,23 @@ public enum PosteriorFile {
             guard flow.contextDimension == prior.dimension else {
                 throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the likelihood is conditioned on \(flow.contextDimension)")
             }
-            return PotentialPosterior(model: LikelihoodFlow(flow), prior: prior)
+            return PotentialPosterior(model: LikelihoodFlow(flow), prior: prior, unboundedTheta: try modelSeesUnboundedTheta(ck))
         case "ratio":
             let classifier = try loadClassifier(reader)
             guard classifier.parameterDimension == prior.dimension else {
                 throw CheckpointError.inconsistent("the prior has dimension \(prior.dimension), the classifier \(classifier.parameterDimension)")
             }
-            return PotentialPosterior(model: classifier, prior: prior)
+            return PotentialPosterior(model: classifier, prior: prior, unboundedTheta: try modelSeesUnboundedTheta(ck))
         case let other:
             throw CheckpointError.inconsistent("posterior type '\(other)' is not supported")
+        }
+    }
+
+    static func modelSeesUnboundedTheta(_ ck: Checkpoint) throws -> Bool {
+        switch ck.metadata["model_theta"] {
+        case nil: return false
+        case "unbounded": return true
+        case let other?: throw CheckpointError.inconsistent("metadata 'model_theta' is '\(other)', not 'unbounded'")
         }
     }
 
@@ -163,8 +172,9 @@ extension DirectPosterior {
 
 extension PotentialPosterior {
     public func checkpoint() throws -> Checkpoint {
-        try PosteriorFile.checkpoint(type: model is RatioClassifier ? "ratio" : "likelihood",
-                                     estimator: model.checkpointContents(), prior: prior)
+        var contents = model.checkpointContents()
+        if unboundedTheta { contents.metadata["model_theta"] = "unbounded" }
+        return try PosteriorFile.checkpoint(type: model is RatioClassifier ? "ratio" : "likelihood", estimator: contents, prior: prior)
     }
 }
 

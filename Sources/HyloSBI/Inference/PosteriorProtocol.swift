@@ -56,6 +56,9 @@ public protocol Posterior: AnyObject {
     /// log p(θᵢ | x) up to a constant that may depend on x, differentiable in θ (`[n]`); finite only
     /// inside the prior's support.
     func potential(_ theta: Tensor, x: Tensor) -> Tensor
+    /// The potential of θ = T(z) as a density of the prior's unbounded coordinates z: the potential
+    /// plus log |det ∂θ/∂z|; differentiable in z. What MCMC samples.
+    func unboundedPotential(_ z: Tensor, x: Tensor) -> Tensor
     /// Up to `n` samples at x, within the settings' budgets.
     func sample(_ n: Int, x: Tensor, settings: SamplingSettings, rng: inout Philox,
                 progress: (_ done: Int, _ total: Int) -> Bool) throws -> (samples: Tensor, report: SamplingReport)
@@ -72,6 +75,10 @@ public protocol Posterior: AnyObject {
 
 extension Posterior {
     public var parameterDimension: Int { prior.dimension }
+
+    public func unboundedPotential(_ z: Tensor, x: Tensor) -> Tensor {
+        potential(prior.fromUnbounded(z), x: x) + prior.logDetJacobianFromUnbounded(z)
+    }
 
     /// `n` samples at x with the posterior's default method.
     public func sample(_ n: Int, x: Tensor, rng: inout Philox) -> (samples: Tensor, report: SamplingReport) {
@@ -104,9 +111,7 @@ extension Posterior {
                              progress: (_ done: Int, _ total: Int) -> Bool) throws -> (samples: Tensor, report: SamplingReport) {
         if let why = mcmc.invalidReason { throw InferenceError.state(why) }
         let d = prior.dimension, prior = self.prior
-        let target = LogDensity(dimension: d) { [self] z in
-            potential(prior.fromUnbounded(z), x: x) + prior.logDetJacobianFromUnbounded(z)
-        }
+        let target = LogDensity(dimension: d) { [self] z in unboundedPotential(z, x: x) }
         let start = withoutGradients { prior.toUnbounded(initialPositions(mcmc, x: x, rng: &rng)) }
         let perChain = (n + mcmc.chains - 1) / mcmc.chains
         let run = runMCMC(target, initial: Array(start.scalars), drawsPerChain: perChain, settings: mcmc, rng: &rng,

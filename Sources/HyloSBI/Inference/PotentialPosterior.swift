@@ -20,23 +20,38 @@ public protocol LikelihoodModel: AnyObject {
 /// sampling-importance-resampling) on the potential in the prior's unbounded coordinates
 /// z = T⁻¹(θ), where the target gains the Jacobian term log |det ∂θ/∂z|; or
 /// sampling-importance-resampling of prior draws.
+///
+/// With `unboundedTheta`, the model was trained on z = T⁻¹(θ) instead of θ (sbibm's automatic
+/// transforms): it is evaluated at z, and its log ℓ is the same function of θ.
 public final class PotentialPosterior: Posterior {
     public let model: LikelihoodModel
     public let prior: Prior
+    /// The model's θ input is in the prior's unbounded coordinates.
+    public let unboundedTheta: Bool
     /// Used when `sample` is called without a method.
     public var defaultSampling = SamplingSettings(.mcmc)
     /// Rows per batched evaluation of the potential.
     static let chunk = 10_000
 
-    public init(model: LikelihoodModel, prior: Prior) {
+    public init(model: LikelihoodModel, prior: Prior, unboundedTheta: Bool = false) {
         self.model = model
         self.prior = prior
+        self.unboundedTheta = unboundedTheta
     }
 
     public var observationDimension: Int { model.observationDimension }
 
+    /// −∞ outside the prior's support (where z = T⁻¹(θ) does not exist).
     public func potential(_ theta: Tensor, x: Tensor) -> Tensor {
-        model.logLikelihood(theta, x: x) + prior.logProb(theta)
+        let logPrior = prior.logProb(theta)
+        guard unboundedTheta else { return model.logLikelihood(theta, x: x) + logPrior }
+        let value = model.logLikelihood(prior.toUnbounded(theta), x: x) + logPrior
+        return Tensor.where(withoutGradients { logPrior.greater(-.infinity) }, value, Tensor(-.infinity))
+    }
+
+    public func unboundedPotential(_ z: Tensor, x: Tensor) -> Tensor {
+        let theta = prior.fromUnbounded(z)
+        return model.logLikelihood(unboundedTheta ? z : theta, x: x) + prior.logProb(theta) + prior.logDetJacobianFromUnbounded(z)
     }
 
     public func logProb(_ theta: Tensor, x: Tensor, rng: inout Philox) -> Tensor {
@@ -62,6 +77,6 @@ public final class PotentialPosterior: Posterior {
 
     /// log ℓ(x | θ) = potential − log prior, without the prior's support check.
     public func importanceLogWeights(_ theta: Tensor, x: Tensor) -> [Double] {
-        chunkedWithoutGradients(theta) { model.logLikelihood($0, x: x) }
+        chunkedWithoutGradients(theta) { model.logLikelihood(unboundedTheta ? prior.toUnbounded($0) : $0, x: x) }
     }
 }

@@ -452,9 +452,20 @@ int main(void) {
             const char *method = NULL;
             size_t got = 0;
             EXPECT_ERROR(HYLO_E_NULL_ARGUMENT, hylo_nle_create(NULL, NULL, &nle_out));
-            EXPECT_OK(hylo_options_set_int(o, "unbounded_theta", 1));
+            EXPECT_OK(hylo_options_set_int(o, "unbounded_theta", 2));
             EXPECT_ERROR(HYLO_E_OPTION, hylo_nle_create(p, o, &nle_out));
             EXPECT_OK(hylo_options_clear(o));
+            {   /* θ outside the prior's support has no unbounded coordinates */
+                hylo_nle *unbounded = NULL;
+                double outside[8] = {0.5, 0.5, 0.2, 7.0, 0.1, 0.9, 0.3, 0.3};
+                EXPECT_OK(hylo_options_set_int(o, "unbounded_theta", 1));
+                EXPECT_OK(hylo_nle_create(p, o, &unbounded));
+                EXPECT_OK(hylo_options_clear(o));
+                EXPECT_OK(hylo_nle_append_simulations(unbounded, outside, xs, 4, 2, NULL));
+                EXPECT_ERROR(HYLO_E_STATE, hylo_nle_train(unbounded, NULL, NULL, NULL));
+                EXPECT(strstr(hylo_last_error(), "support") != NULL);
+                hylo_nle_free(unbounded);
+            }
             EXPECT_OK(hylo_nle_create(p, NULL, &nle));
             EXPECT_ERROR(HYLO_E_STATE, hylo_nle_train(nle, NULL, NULL, NULL));
             EXPECT_ERROR(HYLO_E_STATE, hylo_nle_build_posterior(nle, &qout));

@@ -360,8 +360,9 @@ class NPE(_Inference):
 
 
 class NLE(_Inference):
-    """Neural likelihood estimation, as sbi's NLE: a flow q(x | θ) (options as NPE's, maf by default);
-    its posterior q(x | θ) p(θ) is sampled by MCMC."""
+    """Neural likelihood estimation, as sbi's NLE: a flow q(x | θ) (options as NPE's, maf by default;
+    unbounded_theta=True conditions it on θ in the prior's unbounded coordinates, as sbibm's automatic
+    transforms); its posterior q(x | θ) p(θ) is sampled by MCMC."""
 
     _kind = "nle"
     _free = lib.hylo_nle_free
@@ -382,7 +383,8 @@ class FMPE(_Inference):
 class NRE(_Inference):
     """Neural ratio estimation: `NRE(prior, loss="nre_b")` with loss "nre_a", "nre_b" (sbi's NRE
     default; num_atoms 10), "nre_c" (num_classes 5, gamma 1) or "bnre" (regularization_strength 100);
-    classifier "resnet" (default) or "mlp", hidden_features (50), num_blocks (2), seed (0)."""
+    classifier "resnet" (default) or "mlp", hidden_features (50), num_blocks (2), seed (0),
+    unbounded_theta (False: as NLE's, the classifier sees θ in the prior's unbounded coordinates)."""
 
     _kind = "nre"
     _free = lib.hylo_nre_free

@@ -231,6 +231,28 @@ def test_unbounded_theta_keeps_every_draw_in_the_support():
     np.testing.assert_allclose(np.median(samples, 0), [0.4, 0.5], rtol=0.15)
 
 
+@pytest.mark.parametrize("method", ["nle", "nre"])
+def test_nle_and_nre_in_unbounded_coordinates(tmp_path, method):
+    # θ ~ U(0, 1)², x ~ N(θ, 0.05²): the models see logit θ; the posterior is still ≈ N(x, 0.05²)
+    prior = sbi.BoxUniform([0.0, 0.0], [1.0, 1.0])
+
+    def noisy(theta, rng):
+        return theta + 0.05 * rng.normal(size=theta.shape)
+
+    theta, x = sbi.simulate(noisy, prior, 3000, seed=2)
+    inference = sbi.NLE(prior, hidden_features=32, num_transforms=3, unbounded_theta=True) if method == "nle" \
+        else sbi.NRE(prior, hidden_features=32, unbounded_theta=True)
+    posterior = inference.append_simulations(theta, x).train(max_num_epochs=60, learning_rate=2e-3)
+    samples = posterior.sample((2000,), x=[0.3, 0.6], seed=1)
+    np.testing.assert_allclose(samples.mean(0), [0.3, 0.6], atol=0.03)
+    path = tmp_path / "posterior.safetensors"
+    posterior.save(path)
+    again = sbi.load(path)
+    np.testing.assert_array_equal(again.sample((50,), x=[0.3, 0.6], seed=3), posterior.sample((50,), x=[0.3, 0.6], seed=3))
+    with pytest.raises(hylo.HyloError, match="support"):
+        sbi.NLE(prior, unbounded_theta=True).append_simulations(np.full((10, 2), 2.0), np.zeros((10, 2))).train()
+
+
 @pytest.mark.parametrize("method, options", [
     ("nle", {"hidden_features": 32, "num_transforms": 3}),
     ("nre", {"loss": "nre_c", "hidden_features": 32}),
