@@ -7,7 +7,8 @@ import HyloTasks
 /// The Hylo side of `benchmarks/run sbi`: for one sbibm task, simulate `budget` pairs, train NPE
 /// (or NLE or NRE-B, whose posteriors are sampled by sbi's default MCMC: slice sampling over 20
 /// chains), draw as many samples as there are reference samples for `observations` of 1…5 and
-/// compute C2ST against them. The sequential methods (`snpe`, `snle`, `snre`) follow sbibm's
+/// compute C2ST against them; `exact` samples the true posterior by that MCMC instead
+/// (gaussian_mixture and slcp), the sampler's share of the others' C2ST. The sequential methods (`snpe`, `snle`, `snre`) follow sbibm's
 /// protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
 /// from the prior and each later one from the current posterior at that observation (SNPE-C with
 /// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
@@ -38,8 +39,12 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
         exit(2)
     }
     let sequential = ["snpe", "snle", "snre"].contains(method)
-    guard sequential || ["npe", "nle", "nre"].contains(method) else {
-        print("unknown method \(method); use npe, nle, nre, snpe, snle or snre")
+    guard sequential || ["npe", "nle", "nre", "exact"].contains(method) else {
+        print("unknown method \(method); use npe, nle, nre, snpe, snle, snre or exact")
+        exit(2)
+    }
+    if method == "exact" && ExactLikelihood(task: name) == nil {
+        print("method exact: the exact likelihood is built in for gaussian_mixture and slcp only")
         exit(2)
     }
     do {
@@ -51,7 +56,9 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
         let kind = sequential ? String(method.dropFirst()) : method
         var trainSeconds = 0.0, sampleSeconds = 0.0, epochsRun = 0
         var amortized: Posterior?
-        if !sequential {
+        if method == "exact", let exact = ExactLikelihood(task: name) {
+            amortized = PotentialPosterior(model: exact, prior: task.prior)
+        } else if !sequential {
             let (theta, x) = try task.simulations(budget, seed: 0, workers: 2)
             if let dir = outputDirectory {
                 try writeCSV(theta, to: "\(dir)/theta.csv")

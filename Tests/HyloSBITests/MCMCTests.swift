@@ -138,3 +138,34 @@ private extension Tensor {
     /// Column j of a `[n, d]` tensor as `[n]`.
     func column(_ j: Int) -> Tensor { slice(axis: 1, start: j, end: j + 1).reshaped([shape[0]]) }
 }
+
+/// Two narrow, equally likely modes at θ = ±2 under a U(−5, 5) prior: only a few of 10,000 prior
+/// draws land in either, so a shared resampling pool would start every chain from those few points.
+private final class TwoNarrowModes: LikelihoodModel {
+    let parameterDimension = 1, observationDimension = 1
+    func logLikelihood(_ theta: Tensor, x: Tensor) -> Tensor {
+        let near = Tensor.stack([(theta - 2).squared(), (theta + 2).squared()], axis: 1).reshaped([theta.shape[0], 2])
+        return (near * (-0.5 / 1e-6)).logSumExp(axis: 1)
+    }
+    func checkpointContents() -> (metadata: [String: String], tensors: [(name: String, tensor: Tensor)]) { ([:], []) }
+}
+
+@Suite struct ChainInitializationTests {
+    /// Each chain resamples its own candidates: the starts are (almost all) distinct, split between
+    /// the modes in proportion to their mass, and the samples keep that split.
+    @Test func everyChainResamplesItsOwnCandidates() throws {
+        let posterior = PotentialPosterior(model: TwoNarrowModes(), prior: IndependentPrior.boxUniform(low: [-5], high: [5]))
+        var settings = SamplingSettings(.mcmc)
+        settings.mcmc.chains = 200
+        settings.mcmc.warmup = 50
+        var rng = Philox(seed: 3)
+        let starts = posterior.initialPositions(settings.mcmc, x: Tensor([0]), rng: &rng).scalars
+        #expect(Set(starts).count > 150, "\(Set(starts).count) distinct starts")
+        #expect(starts.allSatisfy { abs(abs($0) - 2) < 0.01 })
+        let positive = Double(starts.filter { $0 > 0 }.count) / 200
+        #expect(abs(positive - 0.5) < 0.12, "\(positive) of the chains start in the upper mode")
+        let (samples, _) = try posterior.sample(4000, x: Tensor([0]), settings: settings, rng: &rng) { _, _ in true }
+        let upper = Double(samples.scalars.filter { $0 > 0 }.count) / 4000
+        #expect(abs(upper - 0.5) < 0.12, "\(upper) of the samples in the upper mode")
+    }
+}

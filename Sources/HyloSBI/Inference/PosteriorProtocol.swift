@@ -135,13 +135,16 @@ extension Posterior {
         case .prior:
             return prior.sample(settings.chains, rng: &rng)
         case .resample(let candidates):
-            let draws = prior.sample(candidates, rng: &rng)
-            let logWeights = importanceLogWeights(draws, x: x)
-            guard let top = logWeights.max(), top > -.infinity else {
-                return draws.selectRows((0..<settings.chains).map { $0 % candidates })
+            // Each chain resamples its own candidates (as sbi's resample and sir initializations): a
+            // shared pool whose weights are dominated by a few draws would start every chain in the
+            // same mode, and slice sampling rarely crosses between modes.
+            let starts = (0..<settings.chains).map { _ -> Tensor in
+                let draws = prior.sample(candidates, rng: &rng)
+                let logWeights = importanceLogWeights(draws, x: x)
+                guard let top = logWeights.max(), top > -.infinity else { return draws.selectRows([0]) }
+                return draws.selectRows([rng.categorical(logWeights.map { Glibc.exp($0 - top) })])
             }
-            let weights = logWeights.map { Glibc.exp($0 - top) }
-            return draws.selectRows((0..<settings.chains).map { _ in rng.categorical(weights) })
+            return Tensor.concatenate(starts, axis: 0)
         }
     }
 

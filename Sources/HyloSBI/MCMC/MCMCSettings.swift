@@ -19,7 +19,7 @@ public struct MCMCSettings: Equatable, Sendable {
     public enum Initialization: Equatable, Sendable {
         /// Chains start at prior draws.
         case prior
-        /// Chains start at prior draws resampled with weights ∝ p(θ | x) / p(θ) among this many candidates.
+        /// Each chain starts at one of its own this many prior draws, picked with weights ∝ p(θ | x) / p(θ).
         case resample(candidates: Int)
     }
 
