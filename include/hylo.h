@@ -426,8 +426,9 @@ hylo_status hylo_posterior_ensemble_create(const hylo_posterior *const *members,
  *     coordinate-wise slice sampling; mh: adaptive random-walk Metropolis–Hastings; hmc and nuts
  *     use the estimator's gradients, with step size and diagonal mass adapted during warm-up);
  *     "num_chains" int (20); "warmup_steps" int per chain (200); "thin" int (1);
- *     "init_strategy" resample | prior (resample: each chain starts at one of its own
- *     "num_candidate_samples" (10000) prior draws, picked with weights p(θ | x) / p(θ), as sbi's);
+ *     "init_strategy" resample | prior (resample: chains start at prior draws resampled by
+ *     p(θ | x) / p(θ) from a pool grown "num_candidate_samples" (10000) draws at a time until the
+ *     weights' effective sample size is 4 per chain, at most num_candidate_samples per chain);
  *     "max_seconds" double, 0 = no limit (0);
  *     "slice_width" double (0.01, initial bracket, tuned in warm-up); "num_leapfrog_steps" int
  *     (10, hmc); "max_tree_depth" int 1…20 (10, nuts); "target_acceptance" double (0.8, hmc/nuts).

@@ -140,7 +140,7 @@ private extension Tensor {
 }
 
 /// Two narrow, equally likely modes at θ = ±2 under a U(−5, 5) prior: only a few of 10,000 prior
-/// draws land in either, so a shared resampling pool would start every chain from those few points.
+/// draws land in either, so resampling one pool of 10,000 would start every chain from those few points.
 private final class TwoNarrowModes: LikelihoodModel {
     let parameterDimension = 1, observationDimension = 1
     func logLikelihood(_ theta: Tensor, x: Tensor) -> Tensor {
@@ -151,9 +151,9 @@ private final class TwoNarrowModes: LikelihoodModel {
 }
 
 @Suite struct ChainInitializationTests {
-    /// Each chain resamples its own candidates: the starts are (almost all) distinct, split between
-    /// the modes in proportion to their mass, and the samples keep that split.
-    @Test func everyChainResamplesItsOwnCandidates() throws {
+    /// The resampling pool grows until its effective size is 4 per chain: the starts are mostly
+    /// distinct, split between the modes in proportion to their mass, and the samples keep that split.
+    @Test func resamplingPoolGrowsUntilTheStartsAreDiverse() throws {
         let posterior = PotentialPosterior(model: TwoNarrowModes(), prior: IndependentPrior.boxUniform(low: [-5], high: [5]))
         var settings = SamplingSettings(.mcmc)
         settings.mcmc.chains = 200

@@ -89,19 +89,26 @@ extension Posterior {
     }
 }
 
-/// `f` on rows of θ in chunks of 10,000 without recording gradients; NaN read as −∞.
+/// `f` on rows of θ without recording gradients, NaN read as −∞: in chunks of `chunkRows` rows,
+/// each evaluated on one thread, spread over the engine's threads. Chunks this size keep a small
+/// network's activations in cache, where one whole-batch evaluation with its kernels split over the
+/// threads streamed them through memory.
 func chunkedWithoutGradients(_ theta: Tensor, _ f: (Tensor) -> Tensor) -> [Double] {
-    let n = theta.shape[0], chunk = 10_000
-    var out: [Double] = []
-    out.reserveCapacity(n)
-    withoutGradients {
-        for start in stride(from: 0, to: n, by: chunk) {
-            let rows = Array(start..<Swift.min(start + chunk, n))
-            out.append(contentsOf: f(rows.count == n ? theta : theta.selectRows(rows)).scalars.map { $0.isNaN ? -.infinity : $0 })
+    let n = theta.shape[0], chunks = (n + chunkRows - 1) / chunkRows
+    if chunks <= 1 { return withoutGradients { f(theta) }.scalars.map { $0.isNaN ? -.infinity : $0 } }
+    var out = [Double](repeating: 0, count: n)
+    out.withUnsafeMutableBufferPointer { o in
+        concurrently(chunks) { c in
+            let start = c * chunkRows
+            let values = withoutGradients { f(theta.selectRows(Array(start..<Swift.min(start + chunkRows, n)))) }.scalars
+            for (i, v) in values.enumerated() { o[start + i] = v.isNaN ? -.infinity : v }
         }
     }
     return out
 }
+
+/// Rows per chunk of `chunkedWithoutGradients`.
+let chunkRows = 2048
 
 extension Posterior {
     /// MCMC on the potential in the prior's unbounded coordinates z = T⁻¹(θ), where the target
@@ -135,16 +142,22 @@ extension Posterior {
         case .prior:
             return prior.sample(settings.chains, rng: &rng)
         case .resample(let candidates):
-            // Each chain resamples its own candidates (as sbi's resample and sir initializations): a
-            // shared pool whose weights are dominated by a few draws would start every chain in the
-            // same mode, and slice sampling rarely crosses between modes.
-            let starts = (0..<settings.chains).map { _ -> Tensor in
-                let draws = prior.sample(candidates, rng: &rng)
-                let logWeights = importanceLogWeights(draws, x: x)
-                guard let top = logWeights.max(), top > -.infinity else { return draws.selectRows([0]) }
-                return draws.selectRows([rng.categorical(logWeights.map { Glibc.exp($0 - top) })])
+            // Sampling-importance-resampling from a pool of prior draws grown `candidates` at a time until
+            // its weights' effective sample size is 4 per chain, or it holds `candidates` per chain (what
+            // sbi's resampling evaluates, a pool per chain). One pool of fixed size whose weight sits on
+            // a few draws would start every chain at those few points, all in the same mode, and slice
+            // sampling rarely crosses between modes.
+            var pool: [Tensor] = [], logWeights: [Double] = []
+            func weights() -> [Double] {
+                let top = logWeights.max() ?? 0
+                return top > -.infinity ? logWeights.map { Glibc.exp($0 - top) } : logWeights.map { _ in 1 }
             }
-            return Tensor.concatenate(starts, axis: 0)
+            repeat {
+                let draws = prior.sample(candidates, rng: &rng)
+                pool.append(draws)
+                logWeights += importanceLogWeights(draws, x: x)
+            } while effectiveSampleSize(weights()) < 4 * Double(settings.chains) && pool.count < settings.chains
+            return Tensor.concatenate(pool, axis: 0).selectRows(WeightedDraw(weights()).draw(settings.chains, rng: &rng))
         }
     }
 

@@ -19,7 +19,8 @@ public struct MCMCSettings: Equatable, Sendable {
     public enum Initialization: Equatable, Sendable {
         /// Chains start at prior draws.
         case prior
-        /// Each chain starts at one of its own this many prior draws, picked with weights ∝ p(θ | x) / p(θ).
+        /// Chains start at prior draws resampled with weights ∝ p(θ | x) / p(θ) from a pool grown this
+        /// many draws at a time until its effective sample size is 4 per chain (at most this many per chain).
         case resample(candidates: Int)
     }
 
