@@ -8,8 +8,8 @@ import HyloTasks
 /// (or NLE or NRE-B, whose posteriors are sampled by sbi's default MCMC: slice sampling over 20
 /// chains), draw as many samples as there are reference samples for `observations` of 1…5 and
 /// compute C2ST against them; `exact` samples the true posterior by that MCMC instead
-/// (gaussian_mixture and slcp), the sampler's share of the others' C2ST. The sequential methods (`snpe`, `snle`, `snre`) follow sbibm's
-/// protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
+/// (gaussian_mixture and slcp), the sampler's share of the others' C2ST. The sequential methods
+/// (`snpe`, `snle`, `snre`) follow sbibm's protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
 /// from the prior and each later one from the current posterior at that observation (SNPE-C with
 /// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
 /// (sbi's defaults otherwise: 20, 1, 200), `--batch` the training batch size (sbi's 200 otherwise;

@@ -80,14 +80,3 @@ public final class NLE {
         return PotentialPosterior(model: LikelihoodFlow(estimator), prior: prior, unboundedTheta: unboundedTheta)
     }
 }
-
-/// θ as a likelihood or ratio model is trained on: θ itself, or z = T⁻¹(θ) in the prior's
-/// unbounded coordinates, which exists only inside the prior's support.
-func modelInput(_ theta: Tensor, prior: Prior, unbounded: Bool) throws -> Tensor {
-    guard unbounded else { return theta }
-    let z = withoutGradients { prior.toUnbounded(theta) }
-    if let row = (0..<theta.shape[0]).first(where: { i in (0..<z.shape[1]).contains { !z.scalars[i * z.shape[1] + $0].isFinite } }) {
-        throw InferenceError.state("simulation \(row): θ lies outside the prior's support, so it has no unbounded coordinates (unbounded_theta)")
-    }
-    return z
-}

@@ -30,8 +30,6 @@ public final class PotentialPosterior: Posterior {
     public let unboundedTheta: Bool
     /// Used when `sample` is called without a method.
     public var defaultSampling = SamplingSettings(.mcmc)
-    /// Rows per batched evaluation of the potential.
-    static let chunk = 10_000
 
     public init(model: LikelihoodModel, prior: Prior, unboundedTheta: Bool = false) {
         self.model = model
@@ -79,4 +77,15 @@ public final class PotentialPosterior: Posterior {
     public func importanceLogWeights(_ theta: Tensor, x: Tensor) -> [Double] {
         chunkedWithoutGradients(theta) { model.logLikelihood(unboundedTheta ? prior.toUnbounded($0) : $0, x: x) }
     }
+}
+
+/// θ as a likelihood or ratio model is trained on: θ itself, or z = T⁻¹(θ) in the prior's
+/// unbounded coordinates, which exists only inside the prior's support.
+func modelInput(_ theta: Tensor, prior: Prior, unbounded: Bool) throws -> Tensor {
+    guard unbounded else { return theta }
+    let z = withoutGradients { prior.toUnbounded(theta) }
+    if let bad = z.scalars.firstIndex(where: { !$0.isFinite }) {
+        throw InferenceError.state("simulation \(bad / z.shape[1]): θ lies outside the prior's support, so it has no unbounded coordinates (unbounded_theta)")
+    }
+    return z
 }
