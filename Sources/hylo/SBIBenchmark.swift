@@ -43,7 +43,8 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
         print("unknown method \(method); use npe, nle, nre, snpe, snle, snre or exact")
         exit(2)
     }
-    if method == "exact" && ExactLikelihood(task: name) == nil {
+    let exact = method == "exact" ? ExactLikelihood(task: name) : nil
+    if method == "exact" && exact == nil {
         print("method exact: the exact likelihood is built in for gaussian_mixture and slcp only")
         exit(2)
     }
@@ -56,7 +57,7 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
         let kind = sequential ? String(method.dropFirst()) : method
         var trainSeconds = 0.0, sampleSeconds = 0.0, epochsRun = 0
         var amortized: Posterior?
-        if method == "exact", let exact = ExactLikelihood(task: name) {
+        if let exact {
             amortized = PotentialPosterior(model: exact, prior: task.prior)
         } else if !sequential {
             let (theta, x) = try task.simulations(budget, seed: 0, workers: 2)

@@ -39,11 +39,14 @@ public final class PotentialPosterior: Posterior {
 
     public var observationDimension: Int { model.observationDimension }
 
+    /// θ as the model takes it: θ itself or z = T⁻¹(θ).
+    private func modelTheta(_ theta: Tensor) -> Tensor { unboundedTheta ? prior.toUnbounded(theta) : theta }
+
     /// −∞ outside the prior's support (where z = T⁻¹(θ) does not exist).
     public func potential(_ theta: Tensor, x: Tensor) -> Tensor {
         let logPrior = prior.logProb(theta)
-        guard unboundedTheta else { return model.logLikelihood(theta, x: x) + logPrior }
-        let value = model.logLikelihood(prior.toUnbounded(theta), x: x) + logPrior
+        let value = model.logLikelihood(modelTheta(theta), x: x) + logPrior
+        guard unboundedTheta else { return value }
         return Tensor.where(withoutGradients { logPrior.greater(-.infinity) }, value, Tensor(-.infinity))
     }
 
@@ -75,7 +78,7 @@ public final class PotentialPosterior: Posterior {
 
     /// log ℓ(x | θ) = potential − log prior, without the prior's support check.
     public func importanceLogWeights(_ theta: Tensor, x: Tensor) -> [Double] {
-        chunkedWithoutGradients(theta) { model.logLikelihood(unboundedTheta ? prior.toUnbounded($0) : $0, x: x) }
+        chunkedWithoutGradients(theta) { model.logLikelihood(modelTheta($0), x: x) }
     }
 }
 
