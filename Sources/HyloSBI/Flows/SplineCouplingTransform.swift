@@ -9,7 +9,7 @@ import HyloNN
 /// the identity.
 final class SplineCouplingTransform: FlowLayer {
     let identity: [Int], transformed: [Int]
-    let conditioner: ContextGatedResidualNet
+    let conditioner: ResidualNet
     let spline: RationalQuadraticSpline
 
     init(features d: Int, contextFeatures c: Int, hiddenFeatures h: Int, blocks: Int, bins: Int, tailBound: Double,
@@ -18,8 +18,8 @@ final class SplineCouplingTransform: FlowLayer {
         transformed = d == 1 ? [0] : all.filter { ($0 % 2 == 0) == even }
         identity = d == 1 ? [] : all.filter { ($0 % 2 == 0) != even }
         spline = RationalQuadraticSpline(bins: bins, bound: tailBound)
-        conditioner = ContextGatedResidualNet(inputs: identity.count, contextFeatures: c, hiddenFeatures: h, blocks: blocks,
-                                              outputs: transformed.count * spline.parametersPerRow, rng: &rng)
+        conditioner = ResidualNet(inputs: identity.count, contextFeatures: c, hiddenFeatures: h, blocks: blocks,
+                                  outputs: transformed.count * spline.parametersPerRow, rng: &rng)
     }
 
     var namedParameters: [(name: String, parameter: Parameter)] { collect([("conditioner", conditioner)]) }

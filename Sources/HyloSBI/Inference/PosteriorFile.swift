@@ -156,6 +156,7 @@ public enum PosteriorFile {
         var config = RatioClassifier.Configuration(network)
         config.hiddenFeatures = try r.int("hidden_features", in: 1...65536)
         config.blocks = try r.int("blocks", in: 1...64)
+        config.legacyResidualForm = network == .resnet && r.checkpoint.metadata["residual_form"] == nil
         let d = try r.int("parameter_dimension", in: 1...10_000_000), c = try r.int("observation_dimension", in: 1...10_000_000)
         let classifier = RatioClassifier(parameterDimension: d, observationDimension: c, configuration: config)
         do { try classifier.loadStateDict(r.estimatorWeights) } catch { throw CheckpointError.inconsistent("\(error)") }

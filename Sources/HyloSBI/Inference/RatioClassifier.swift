@@ -3,19 +3,23 @@ import HyloNN
 
 /// The classifier of neural ratio estimation: a network of the z-scored pair (θ, x) whose logit
 /// estimates log r(θ, x) = log p(x | θ) / p(x) (exactly for NRE-A, -C and BNRE; up to a function of
-/// x for NRE-B). sbi's default is a residual net of 50 hidden units and 2 blocks.
+/// x for NRE-B). sbi's default is a residual net of 50 hidden units and 2 blocks (nflows'
+/// `ResidualNet` of the concatenated pair).
 public final class RatioClassifier: Module, LikelihoodModel {
     public struct Configuration: Equatable, Sendable {
         public enum Network: String, CaseIterable, Sendable {
             /// Two hidden ReLU layers.
             case mlp
-            /// A ReLU layer followed by residual blocks.
+            /// A linear layer followed by residual blocks h + W₂ relu(W₁ relu(h)) (sbi's `resnet`).
             case resnet
         }
         public var network = Network.resnet
         public var hiddenFeatures = 50
         public var blocks = 2
         public var seed: UInt64 = 0
+        /// The residual form of files saved before 2026-12-03: a ReLU layer, then blocks
+        /// h + W₂ relu(W₁ h). Read from such files only; new classifiers use sbi's form.
+        var legacyResidualForm = false
         public init(_ network: Network = .resnet) { self.network = network }
     }
 
@@ -24,7 +28,9 @@ public final class RatioClassifier: Module, LikelihoodModel {
     public let observationDimension: Int
     public private(set) var thetaScaling: Standardization
     public private(set) var xScaling: Standardization
-    let network: MLP
+    /// An MLP (`mlp`, and the legacy residual form) or sbi's residual net.
+    let mlp: MLP?
+    let residualNet: ResidualNet?
 
     public init(parameterDimension d: Int, observationDimension c: Int, configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -32,13 +38,20 @@ public final class RatioClassifier: Module, LikelihoodModel {
         observationDimension = c
         var rng = Philox(seed: configuration.seed, stream: 0x6e72_65)
         let h = configuration.hiddenFeatures
-        let hidden = configuration.network == .mlp ? [h, h] : [Int](repeating: h, count: configuration.blocks + 1)
-        network = MLP(.init(widths: [d + c] + hidden + [1], activation: .relu, residual: configuration.network == .resnet), rng: &rng)
+        if configuration.network == .resnet && !configuration.legacyResidualForm {
+            residualNet = ResidualNet(inputs: d + c, contextFeatures: 0, hiddenFeatures: h, blocks: configuration.blocks, outputs: 1,
+                                      outputInitializer: .xavierUniform, rng: &rng)
+            mlp = nil
+        } else {
+            let hidden = configuration.network == .mlp ? [h, h] : [Int](repeating: h, count: configuration.blocks + 1)
+            mlp = MLP(.init(widths: [d + c] + hidden + [1], activation: .relu, residual: configuration.network == .resnet), rng: &rng)
+            residualNet = nil
+        }
         thetaScaling = Standardization(identity: d)
         xScaling = Standardization(identity: c)
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { collect([("network", network)]) }
+    public var namedParameters: [(name: String, parameter: Parameter)] { collect([("network", residualNet ?? mlp! as Module)]) }
 
     public func fitStandardization(theta: Tensor, x: Tensor) {
         thetaScaling = Standardization(fitting: theta)
@@ -53,7 +66,7 @@ public final class RatioClassifier: Module, LikelihoodModel {
     /// The logits of the pairs (θᵢ, xᵢ), θ `[n, d]` and x `[n, c]`; `[n]`.
     public func logits(_ theta: Tensor, _ x: Tensor) -> Tensor {
         let input = Tensor.concatenate([thetaScaling.apply(theta), xScaling.apply(x)], axis: 1)
-        return network(input).reshaped([theta.shape[0]])
+        return (residualNet.map { $0(input, nil) } ?? mlp!(input)).reshaped([theta.shape[0]])
     }
 
     public func logLikelihood(_ theta: Tensor, x: Tensor) -> Tensor {
@@ -62,11 +75,12 @@ public final class RatioClassifier: Module, LikelihoodModel {
     }
 
     public func checkpointContents() -> (metadata: [String: String], tensors: [(name: String, tensor: Tensor)]) {
-        let metadata = [
+        var metadata = [
             "estimator": "classifier", "classifier": configuration.network.rawValue,
             "parameter_dimension": String(parameterDimension), "observation_dimension": String(observationDimension),
             "hidden_features": String(configuration.hiddenFeatures), "blocks": String(configuration.blocks),
         ]
+        if residualNet != nil { metadata["residual_form"] = "nflows" }
         let scaling: [(name: String, tensor: Tensor)] = [
             ("theta_mean", thetaScaling.mean), ("theta_std", thetaScaling.std), ("x_mean", xScaling.mean), ("x_std", xScaling.std),
         ]

@@ -1,24 +1,28 @@
 import HyloCore
 import HyloNN
 
-/// The conditioner of sbi's spline flows (nflows' `ResidualNet`): a linear map of (input, context)
-/// to the hidden width, residual blocks h ← h + (W₂ relu(W₁ relu(h))) ⊙ σ(W_c c) whose update is
-/// gated by the context (a GLU), and a linear output. The gate lets every block see the context,
-/// not only the first layer. The blocks and the output layer start at zero, so an untrained
-/// network outputs zeros (the identity spline).
-final class ContextGatedResidualNet: Module {
+/// nflows' `ResidualNet`, the network behind sbi's spline-flow conditioners and its `resnet`
+/// classifier: a linear map of the input (with the context, if any) to the hidden width, residual
+/// blocks h ← h + W₂ relu(W₁ relu(h)), and a linear output. The residual stream is never passed
+/// through an activation, so the output keeps a linear path from the input. With context, each
+/// block's update is gated by it (a GLU: h ← h + (W₂ relu(W₁ relu(h))) ⊙ σ(W_c c)), so every block
+/// sees the context, not only the first layer. The blocks start at the identity; an output layer
+/// initialized at zero (the flows' choice) makes an untrained network output zeros.
+final class ResidualNet: Module {
     final class Block: Module {
-        let first: Linear, second: Linear, gate: Linear
+        let first: Linear, second: Linear, gate: Linear?
         init(width: Int, contextFeatures: Int, rng: inout Philox) {
             first = Linear(width, width, initializer: .heUniform, rng: &rng)
             second = Linear(width, width, initializer: .zeros, rng: &rng)
-            gate = Linear(contextFeatures, width, initializer: .xavierUniform, rng: &rng)
+            gate = contextFeatures > 0 ? Linear(contextFeatures, width, initializer: .xavierUniform, rng: &rng) : nil
         }
         var namedParameters: [(name: String, parameter: Parameter)] {
-            collect([("first", first), ("second", second), ("gate", gate)])
+            collect([("first", first), ("second", second)] + (gate.map { [("gate", $0 as Module)] } ?? []))
         }
-        func callAsFunction(_ h: Tensor, _ c: Tensor) -> Tensor {
-            gatedUpdate(h, second(first(h.relu()).relu()), gate(c))
+        func callAsFunction(_ h: Tensor, _ c: Tensor?) -> Tensor {
+            let update = second(first(h.relu()).relu())
+            guard let gate, let c else { return h + update }
+            return ResidualNet.gatedUpdate(h, update, gate(c))
         }
     }
 
@@ -51,12 +55,15 @@ final class ContextGatedResidualNet: Module {
 
     let initial: Linear, blocks: [Block], final: Linear
 
-    init(inputs: Int, contextFeatures c: Int, hiddenFeatures h: Int, blocks count: Int, outputs: Int, rng: inout Philox) {
+    /// `contextFeatures` 0: no context, no gates.
+    init(inputs: Int, contextFeatures c: Int, hiddenFeatures h: Int, blocks count: Int, outputs: Int,
+         outputInitializer: Initializer = .zeros, rng: inout Philox) {
+        precondition(inputs + c > 0, "a residual net needs inputs or context")
         initial = Linear(inputs + c, h, initializer: .xavierUniform, rng: &rng)
         var blocks: [Block] = []
         for _ in 0..<count { blocks.append(Block(width: h, contextFeatures: c, rng: &rng)) }
         self.blocks = blocks
-        final = Linear(h, outputs, initializer: .zeros, rng: &rng)
+        final = Linear(h, outputs, initializer: outputInitializer, rng: &rng)
     }
 
     var namedParameters: [(name: String, parameter: Parameter)] {
@@ -64,9 +71,10 @@ final class ContextGatedResidualNet: Module {
                 + [("final", final as Module)])
     }
 
-    /// Outputs for input u `[n, inputs]` (possibly no columns: pass nil) and context c `[n, c]`.
-    func callAsFunction(_ u: Tensor?, _ c: Tensor) -> Tensor {
-        var h = initial(u.map { Tensor.concatenate([$0, c], axis: 1) } ?? c)
+    /// Outputs for input u `[n, inputs]` (nil when there are no input columns) and context c `[n, c]` (nil without context).
+    func callAsFunction(_ u: Tensor?, _ c: Tensor?) -> Tensor {
+        let input = [u, c].compactMap { $0 }
+        var h = initial(input.count == 1 ? input[0] : Tensor.concatenate(input, axis: 1))
         for block in blocks { h = block(h, c) }
         return final(h)
     }
