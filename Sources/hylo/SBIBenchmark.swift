@@ -9,14 +9,14 @@ import HyloTasks
 /// chains), draw as many samples as there are reference samples for `observations` of 1…5 and
 /// compute C2ST against them; `exact` samples the true posterior by that MCMC instead
 /// (gaussian_mixture and slcp), the sampler's share of the others' C2ST. The sequential methods
-/// (`snpe`, `snle`, `snre`) follow sbibm's protocol instead: for each observation, `rounds` rounds of budget / rounds simulations, the first
-/// from the prior and each later one from the current posterior at that observation (SNPE-C with
-/// the atomic loss). `--chains`, `--thin` and `--warmup` set the MCMC of NLE and NRE posteriors
-/// (sbi's defaults otherwise: 20, 1, 200), `--batch` the training batch size (sbi's 200 otherwise;
-/// sbibm asks for 10,000, which sbi caps at the training set). Prints one line per observation and
-/// one with the timings. With an output directory (amortized methods only), also writes the simulations
-/// (`theta.csv`, `x.csv`, for the anchor to train on the same data) and the samples
-/// (`hylo_obs<k>.csv`).
+/// (`snpe`, `snle`, `snre`) follow sbibm's protocol instead: for each observation, `rounds` rounds
+/// of budget / rounds simulations, the first from the prior and each later one from the current
+/// posterior at that observation (SNPE-C with the atomic loss). `--chains`, `--thin` and `--warmup`
+/// set the MCMC of NLE and NRE posteriors (sbi's defaults otherwise: 20, 1, 200), `--batch` the
+/// training batch size (sbi's 200 otherwise; sbibm asks for 10,000, which sbi caps at the training
+/// set). Prints one line per observation and one with the timings. With an output directory
+/// (amortized methods only), also writes the simulations (`theta.csv`, `x.csv`, for the anchor to
+/// train on the same data) and the samples (`hylo_obs<k>.csv`).
 func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {
     let method = options["--method"] ?? "npe"
     let budget = Int(options["--budget"] ?? "") ?? 10_000

@@ -152,12 +152,12 @@ func columnMoments(_ t: Tensor, _ j: Int) -> (mean: Double, variance: Double) {
         config.seed = 3
         config.legacyResidualForm = legacy
         let classifier = RatioClassifier(parameterDimension: 2, observationDimension: 2, configuration: config)
-        #expect((classifier.mlp != nil) == legacy)
+        #expect((classifier.network is MLP) == legacy)
         let checkpoint = try PotentialPosterior(model: classifier, prior: task.prior).checkpoint()
         #expect((checkpoint.metadata["residual_form"] == nil) == legacy)
         let loaded = try PosteriorFile.load(Checkpoint.decode(checkpoint.encoded(), kind: PosteriorFile.kind))
         let model = try #require((loaded as? PotentialPosterior)?.model as? RatioClassifier)
-        #expect((model.mlp != nil) == legacy)
+        #expect((model.network is MLP) == legacy)
         var rng = Philox(seed: 4)
         let (theta, x) = task.simulations(16, rng: &rng)
         #expect(withoutGradients { model.logits(theta, x) }.scalars == withoutGradients { classifier.logits(theta, x) }.scalars)

@@ -79,3 +79,8 @@ final class ResidualNet: Module {
         return final(h)
     }
 }
+
+/// Without context, a layer of its input alone (sbi's residual classifier).
+extension ResidualNet: Layer {
+    func callAsFunction(_ x: Tensor) -> Tensor { self(x, nil) }
+}

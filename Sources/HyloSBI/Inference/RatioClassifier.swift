@@ -29,8 +29,7 @@ public final class RatioClassifier: Module, LikelihoodModel {
     public private(set) var thetaScaling: Standardization
     public private(set) var xScaling: Standardization
     /// An MLP (`mlp`, and the legacy residual form) or sbi's residual net.
-    let mlp: MLP?
-    let residualNet: ResidualNet?
+    let network: Layer
 
     public init(parameterDimension d: Int, observationDimension c: Int, configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -39,19 +38,17 @@ public final class RatioClassifier: Module, LikelihoodModel {
         var rng = Philox(seed: configuration.seed, stream: 0x6e72_65)
         let h = configuration.hiddenFeatures
         if configuration.network == .resnet && !configuration.legacyResidualForm {
-            residualNet = ResidualNet(inputs: d + c, contextFeatures: 0, hiddenFeatures: h, blocks: configuration.blocks, outputs: 1,
-                                      outputInitializer: .xavierUniform, rng: &rng)
-            mlp = nil
+            network = ResidualNet(inputs: d + c, contextFeatures: 0, hiddenFeatures: h, blocks: configuration.blocks, outputs: 1,
+                                  outputInitializer: .xavierUniform, rng: &rng)
         } else {
             let hidden = configuration.network == .mlp ? [h, h] : [Int](repeating: h, count: configuration.blocks + 1)
-            mlp = MLP(.init(widths: [d + c] + hidden + [1], activation: .relu, residual: configuration.network == .resnet), rng: &rng)
-            residualNet = nil
+            network = MLP(.init(widths: [d + c] + hidden + [1], activation: .relu, residual: configuration.network == .resnet), rng: &rng)
         }
         thetaScaling = Standardization(identity: d)
         xScaling = Standardization(identity: c)
     }
 
-    public var namedParameters: [(name: String, parameter: Parameter)] { collect([("network", residualNet ?? mlp! as Module)]) }
+    public var namedParameters: [(name: String, parameter: Parameter)] { collect([("network", network)]) }
 
     public func fitStandardization(theta: Tensor, x: Tensor) {
         thetaScaling = Standardization(fitting: theta)
@@ -66,7 +63,7 @@ public final class RatioClassifier: Module, LikelihoodModel {
     /// The logits of the pairs (θᵢ, xᵢ), θ `[n, d]` and x `[n, c]`; `[n]`.
     public func logits(_ theta: Tensor, _ x: Tensor) -> Tensor {
         let input = Tensor.concatenate([thetaScaling.apply(theta), xScaling.apply(x)], axis: 1)
-        return (residualNet.map { $0(input, nil) } ?? mlp!(input)).reshaped([theta.shape[0]])
+        return network(input).reshaped([theta.shape[0]])
     }
 
     public func logLikelihood(_ theta: Tensor, x: Tensor) -> Tensor {
@@ -80,7 +77,7 @@ public final class RatioClassifier: Module, LikelihoodModel {
             "parameter_dimension": String(parameterDimension), "observation_dimension": String(observationDimension),
             "hidden_features": String(configuration.hiddenFeatures), "blocks": String(configuration.blocks),
         ]
-        if residualNet != nil { metadata["residual_form"] = "nflows" }
+        if network is ResidualNet { metadata["residual_form"] = "nflows" }
         let scaling: [(name: String, tensor: Tensor)] = [
             ("theta_mean", thetaScaling.mean), ("theta_std", thetaScaling.std), ("x_mean", xScaling.mean), ("x_std", xScaling.std),
         ]
