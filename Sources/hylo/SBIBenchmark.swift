@@ -14,9 +14,11 @@ import HyloTasks
 /// posterior at that observation (SNPE-C with the atomic loss). `--chains`, `--thin` and `--warmup`
 /// set the MCMC of NLE and NRE posteriors (sbi's defaults otherwise: 20, 1, 200), `--batch` the
 /// training batch size (sbi's 200 otherwise; sbibm asks for 10,000, which sbi caps at the training
-/// set). Prints one line per observation and one with the timings. With an output directory
-/// (amortized methods only), also writes the simulations (`theta.csv`, `x.csv`, for the anchor to
-/// train on the same data) and the samples (`hylo_obs<k>.csv`).
+/// set, and its sequential runs cap at a round's 1,000 simulations), `--observation k` scores observation k alone, and `--replicate r` (0 by default) reseeds
+/// the simulations, training and sampling for an independent repetition. Prints one line per
+/// observation and one with the timings. With an output directory, also writes the samples
+/// (`hylo_obs<k>.csv`) and, for the amortized methods, the simulations (`theta.csv`, `x.csv`, for
+/// the anchor to train on the same data).
 func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {
     let method = options["--method"] ?? "npe"
     let budget = Int(options["--budget"] ?? "") ?? 10_000
@@ -26,6 +28,9 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
     let estimator = FlowConfiguration.Kind(rawValue: options["--estimator"] ?? "maf") ?? .maf
     let unboundedTheta = options["--unbounded"] == "true"
     let observations = min(max(Int(options["--observations"] ?? "") ?? 5, 1), 5)
+    let single = Int(options["--observation"] ?? "").map { min(max($0, 1), 5) }
+    let scored = single.map { $0...$0 } ?? 1...observations
+    let replicate = UInt64(options["--replicate"] ?? "") ?? 0
     let outputDirectory = options["--out"]
     var sampling = SamplingSettings()
     sampling.mcmc.chains = Int(options["--chains"] ?? "") ?? sampling.mcmc.chains
@@ -54,13 +59,14 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
         var training = NPE.defaultTraining
         if let epochs { training.maxEpochs = epochs; training.patience = Int.max / 2 }
         if let batch { training.batchSize = max(batch, 1) }
+        training.seed = replicate
         let kind = sequential ? String(method.dropFirst()) : method
         var trainSeconds = 0.0, sampleSeconds = 0.0, epochsRun = 0
         var amortized: Posterior?
         if let exact {
             amortized = PotentialPosterior(model: exact, prior: task.prior)
         } else if !sequential {
-            let (theta, x) = try task.simulations(budget, seed: 0, workers: 2)
+            let (theta, x) = try task.simulations(budget, seed: replicate, workers: 2)
             if let dir = outputDirectory {
                 try writeCSV(theta, to: "\(dir)/theta.csv")
                 try writeCSV(x, to: "\(dir)/x.csv")
@@ -73,18 +79,18 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
             amortized = try inference.buildPosterior()
         }
         var scores: [Double] = []
-        for k in 1...observations {
+        for k in scored {
             let (xo, reference) = try sbibmReference(root: sbibmRoot, task: name, observation: k)
             let posterior: Posterior
             if let amortized { posterior = amortized } else {
                 let t0 = now()
                 let trained = try trainSequentially(task, kind: kind, configuration: configuration, training: training, budget: budget,
-                                                    rounds: rounds, observation: xo, sampling: sampling, seed: UInt64(k))
+                                                    rounds: rounds, observation: xo, sampling: sampling, seed: UInt64(k) &+ replicate << 32)
                 trainSeconds += now() - t0
                 epochsRun += trained.epochs
                 posterior = trained.posterior
             }
-            var rng = Philox(seed: UInt64(k))
+            var rng = Philox(seed: UInt64(k) &+ replicate << 32)
             let t1 = now()
             let (samples, _) = try posterior.sample(reference.shape[0], x: xo, settings: sampling, rng: &rng) { _, _ in true }
             sampleSeconds += now() - t1
@@ -93,7 +99,7 @@ func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: Str
             scores.append(score)
             print("hylo task=\(name) obs=\(k) c2st=\(score)")
         }
-        print("hylo task=\(name) method=\(method) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(epochsRun) c2st_mean=\(scores.reduce(0, +) / Double(observations))")
+        print("hylo task=\(name) method=\(method) estimator=\(estimator.rawValue) unbounded=\(unboundedTheta) train_s=\(trainSeconds) sample_s=\(sampleSeconds) epochs=\(epochsRun) c2st_mean=\(scores.reduce(0, +) / Double(scores.count))")
     } catch {
         print("error: \(error)")
         exit(1)
