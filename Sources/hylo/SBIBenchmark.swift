@@ -14,9 +14,10 @@ import HyloTasks
 /// posterior at that observation (SNPE-C with the atomic loss). `--chains`, `--thin` and `--warmup`
 /// set the MCMC of NLE and NRE posteriors (sbi's defaults otherwise: 20, 1, 200), `--batch` the
 /// training batch size (sbi's 200 otherwise; sbibm asks for 10,000, which sbi caps at the training
-/// set, and its sequential runs cap at a round's 1,000 simulations), `--observation k` scores observation k alone, and `--replicate r` (0 by default) reseeds
-/// the simulations, training and sampling for an independent repetition. Prints one line per
-/// observation and one with the timings. With an output directory, also writes the samples
+/// set, and its sequential runs cap at a round's 1,000 simulations), `--observation k` scores
+/// observation k alone, and `--replicate r` (0 by default) reseeds the simulations, training and
+/// sampling for an independent repetition. Prints one line per observation and one with the
+/// timings. With an output directory, also writes the samples
 /// (`hylo_obs<k>.csv`) and, for the amortized methods, the simulations (`theta.csv`, `x.csv`, for
 /// the anchor to train on the same data).
 func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {
