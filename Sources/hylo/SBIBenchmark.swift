@@ -17,9 +17,9 @@ import HyloTasks
 /// set, and its sequential runs cap at a round's 1,000 simulations), `--observation k` scores
 /// observation k alone, and `--replicate r` (0 by default) reseeds the simulations, training and
 /// sampling for an independent repetition. Prints one line per observation and one with the
-/// timings. With an output directory, also writes the samples
-/// (`hylo_obs<k>.csv`) and, for the amortized methods, the simulations (`theta.csv`, `x.csv`, for
-/// the anchor to train on the same data).
+/// timings. With an output directory, also writes the samples (`hylo_obs<k>.csv`) and, for the
+/// amortized methods, the simulations (`theta.csv`, `x.csv`, for the anchor to train on the same
+/// data).
 func runSBIBenchmark(task name: String, sbibmRoot: String, options: [String: String]) {
     let method = options["--method"] ?? "npe"
     let budget = Int(options["--budget"] ?? "") ?? 10_000
